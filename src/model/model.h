@@ -1,0 +1,139 @@
+/*
+ * model.h - the neutral snapshot of a program's maps and events.
+ *
+ * The runtime decodes BPF bytes into these values (per-CPU values already
+ * folded, symbols already resolved); output/ and tui/ only render them.
+ * Nothing here knows BPF, LLVM or ncurses.
+ *
+ * Ownership: a struct snapshot owns everything below it (one arena per
+ * snapshot); snapshot_free releases it all at once.
+ */
+#ifndef TRACETOP_MODEL_H
+#define TRACETOP_MODEL_H
+
+#include "../bt.h"
+
+enum value_kind {
+	V_NONE,
+	V_INT,    /* signed or unsigned 64-bit: .i / .u, is_signed */
+	V_STR,    /* .str (NUL-terminated; may come from probe, ksym, username ...) */
+	V_BUF,    /* .buf: raw bytes, printed as \x escapes */
+	V_TUPLE,  /* .tuple: elems */
+	V_RECORD, /* .tuple with field names (structs) */
+	V_ARRAY,  /* .tuple: elems, printed [a,b,c] */
+	V_STACK,  /* .stack: frames (already symbolised strings) and mode */
+	V_COUNT,  /* aggregated values, with the map kind they came from */
+	V_SUM,
+	V_MIN,
+	V_MAX,
+	V_AVG,   /* .stats: count, total (average = total / count) */
+	V_STATS, /* .stats */
+	V_HIST,  /* .hist */
+};
+
+enum hist_kind {
+	HIST_LOG2,
+	HIST_LINEAR,
+};
+
+struct value;
+
+struct hist {
+	enum hist_kind kind;
+	int64_t lmin, lmax, lstep; /* HIST_LINEAR */
+	uint32_t nbuckets;         /* log2: 65; linear: (max-min)/step + 3 */
+	uint64_t *counts;          /* nbuckets entries */
+};
+
+struct value {
+	enum value_kind kind;
+	bool is_signed;
+	union {
+		int64_t i;
+		uint64_t u;
+		struct {
+			const char *s;
+			size_t len;
+		} str;
+		struct {
+			const uint8_t *bytes;
+			size_t len;
+		} buf;
+		struct {
+			struct value *elems;
+			const char **names; /* V_RECORD: field names */
+			size_t n;
+		} tuple;
+		struct {
+			const char **frames; /* "sym+off" or raw "0x..." */
+			uint64_t *addrs;
+			size_t n;
+			enum stack_mode mode;
+		} stack;
+		struct {
+			uint64_t count;
+			int64_t total;
+		} stats;
+		struct hist hist;
+	};
+};
+
+/* One entry of a map: key (V_NONE for a scalar map, V_TUPLE for several keys). */
+struct map_entry {
+	struct value key;
+	struct value val;
+};
+
+struct map_snapshot {
+	const char *name; /* "@x" */
+	enum map_agg agg;
+	struct map_entry *entries;
+	size_t n;
+	bool has_keys;
+	size_t max_entries;
+};
+
+struct snapshot {
+	struct arena arena; /* owns everything below */
+	struct map_snapshot *maps;
+	size_t nmaps;
+	uint64_t taken_ns; /* CLOCK_MONOTONIC */
+	uint64_t events_total, lost_total;
+};
+
+void snapshot_free(struct snapshot *s);
+
+/*
+ * What a run produces, delivered to an output sink (plain text, JSON, the
+ * TUI). printf/time/join/system/cat output arrives already formatted.
+ */
+struct sink_ops {
+	void (*attached)(void *ctx, size_t nprobes);        /* "Attaching N probes..." */
+	void (*text)(void *ctx, const char *s, size_t len);  /* printf and friends */
+	void (*value)(void *ctx, const struct value *v);     /* print(non-map) */
+	/* print(@m, top, div), and each map of the exit dump (top = div = 0) */
+	void (*map)(void *ctx, const struct map_snapshot *m, uint64_t top, uint64_t div);
+	void (*lost)(void *ctx, uint64_t n);                 /* "Lost N events" */
+	void (*error)(void *ctx, const char *msg);           /* runtime warnings/errors */
+	void (*exit_begin)(void *ctx);                       /* before the exit map dump */
+	void (*flush)(void *ctx);
+	void *ctx;
+};
+
+/* hist.c: bucket labels and bounds, shared by text, json and the TUI */
+/* label as bpftrace 0.17 prints it: "[4, 8)", "(..., 0)", "[1K, 2K)" */
+void hist_bucket_label(const struct hist *h, uint32_t idx, char *buf, size_t len);
+/* inclusive bounds of a bucket; *has_min/*has_max false for open ends */
+void hist_bucket_bounds(const struct hist *h, uint32_t idx, int64_t *lo, bool *has_lo, int64_t *hi,
+			bool *has_hi);
+/* log2 bucket index of a value, as the BPF side computes it */
+uint32_t hist_log2_index(int64_t v);
+uint64_t hist_total(const struct hist *h);
+/* percentile estimate (0..100) from the buckets, linear within a bucket */
+double hist_percentile(const struct hist *h, double pct);
+
+/* sort.c: bpftrace's exit-dump ordering of a map's entries */
+void map_sort_entries(struct map_snapshot *m);
+int value_compare(const struct value *a, const struct value *b);
+
+#endif
