@@ -123,7 +123,7 @@ struct sink_ops {
 /* hist.c: bucket labels and bounds, shared by text, json and the TUI */
 /* label as bpftrace 0.17 prints it: "[4, 8)", "(..., 0)", "[1K, 2K)" */
 void hist_bucket_label(const struct hist *h, uint32_t idx, char *buf, size_t len);
-/* inclusive bounds of a bucket; *has_min/*has_max false for open ends */
+/* inclusive bounds of a bucket; has_lo/has_hi false for open ends */
 void hist_bucket_bounds(const struct hist *h, uint32_t idx, int64_t *lo, bool *has_lo, int64_t *hi,
 			bool *has_hi);
 /* log2 bucket index of a value, as the BPF side computes it */

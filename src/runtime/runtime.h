@@ -34,6 +34,10 @@ void rt_stop(struct rt *rt, const struct sink_ops *sink, bool dump);
 void rt_close(struct rt *rt);
 size_t rt_nattached(const struct rt *rt);
 
+/* wanted by main.c: --info, what this kernel supports (kprobes, fentry,
+ * BTF, ring buffer, ...); returns 0 or -errno */
+int rt_print_info(FILE *out);
+
 /* list.c: -l / -lv */
 int rt_list_probes(const char *glob, bool verbose, FILE *out);
 

@@ -1,0 +1,37 @@
+/*
+ * program.c - releasing a struct bt_program.
+ *
+ * The program owns its object buffer and the tables the compiler filled;
+ * types and strings reachable from the AST live in prog->types, the compile
+ * arena, which the program keeps so the runtime can decode with them.
+ */
+#include "../bt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void bt_program_free(struct bt_program *p)
+{
+	for (size_t i = 0; i < p->nprobes; i++) {
+		free(p->probes[i].name);
+		free(p->probes[i].prog_name);
+		free(p->probes[i].target);
+		free(p->probes[i].ns);
+		free(p->probes[i].func);
+	}
+	for (size_t i = 0; i < p->nmaps; i++) {
+		free(p->maps[i].name);
+		free(p->maps[i].elf_name);
+	}
+	for (size_t i = 0; i < p->nformats; i++)
+		free(p->formats[i].fmt);
+	for (size_t i = 0; i < p->nerrors; i++)
+		free(p->errors[i].msg);
+	free(p->probes);
+	free(p->maps);
+	free(p->formats);
+	free(p->errors);
+	free(p->obj);
+	arena_free(&p->types);
+	memset(p, 0, sizeof(*p));
+}

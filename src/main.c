@@ -1,0 +1,531 @@
+/*
+ * main.c - the command line and the pipeline, wiring only.
+ *
+ * Options are bpftrace's (getopt_long) plus the dashboard's own. The
+ * pipeline is a plain sequence: read the program, parse, sema, codegen,
+ * then either dump (-d) or run: load and attach, deliver events to a sink
+ * (plain text, JSON, or the dashboard) until exit(), a signal or the end of
+ * the -c command, then detach, run END and print the maps.
+ *
+ * The signal flag is the only mutable global: a handler may touch nothing
+ * else.
+ */
+#define _GNU_SOURCE
+#include "bt.h"
+#include "codegen/codegen.h"
+#include "frontend/frontend.h"
+#include "output/output.h"
+#include "runtime/runtime.h"
+#include "tui/tui.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t exit_signal;
+
+static void on_signal(int sig)
+{
+	exit_signal = sig;
+}
+
+/* the dashboard's program when `make run` / --default asks for one */
+static const char default_program[] =
+	"tracepoint:raw_syscalls:sys_enter { @syscalls[comm] = count(); }\n"
+	"tracepoint:syscalls:sys_exit_read /args->ret > 0/ { @read_bytes = hist(args->ret); }\n"
+	"tracepoint:sched:sched_process_exec { printf(\"exec %s (pid %d)\\n\", comm, pid); }\n";
+
+enum long_opt {
+	OPT_UNSAFE = 256,
+	OPT_PLAIN,
+	OPT_THEME,
+	OPT_UNICODE,
+	OPT_PRINT_ON_EXIT,
+	OPT_INFO,
+	OPT_DEFAULT,
+	OPT_NO_WARNINGS,
+	OPT_DRY_RUN,
+};
+
+static const struct option long_opts[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"unsafe", no_argument, NULL, OPT_UNSAFE},
+	{"plain", no_argument, NULL, OPT_PLAIN},
+	{"interval", required_argument, NULL, 'i'},
+	{"theme", required_argument, NULL, OPT_THEME},
+	{"unicode", no_argument, NULL, OPT_UNICODE},
+	{"print-on-exit", no_argument, NULL, OPT_PRINT_ON_EXIT},
+	{"info", no_argument, NULL, OPT_INFO},
+	{"default", no_argument, NULL, OPT_DEFAULT},
+	{"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+	fputs("USAGE:\n"
+	      "    tracetop [options] filename [args...]\n"
+	      "    tracetop [options] - <stdin input>\n"
+	      "    tracetop [options] -e 'program' [args...]\n"
+	      "\n"
+	      "On a terminal tracetop shows a live dashboard of the program's maps;\n"
+	      "with --plain, -f json, -o, or when stdout is not a terminal it prints\n"
+	      "bpftrace's classic output.\n"
+	      "\n"
+	      "OPTIONS:\n"
+	      "    -e 'program'   execute this program\n"
+	      "    -l [search]    list probes (globs: * and ?); -lv also lists arguments\n"
+	      "    -c 'CMD'       run CMD, trace until it exits (cpid is its pid)\n"
+	      "    -p PID         restrict user-space probes to PID\n"
+	      "    -o FILE        write output to FILE (implies --plain)\n"
+	      "    -f FORMAT      output format: text (default) or json\n"
+	      "    -B MODE        output buffering: line, full or none\n"
+	      "    -q             quiet: no \"Attaching N probes...\" line\n"
+	      "    -k, -kk        report errors returned by BPF helpers\n"
+	      "    -v             verbose: libbpf messages, verifier log on failure\n"
+	      "    -d STAGE       dump and exit: ast, types, ir or bpf\n"
+	      "    --dry-run      compile only, then exit\n"
+	      "    --unsafe       allow unsafe functions (system, signal, ...)\n"
+	      "    --info         print what this kernel supports\n"
+	      "    -h, --help     show this help message\n"
+	      "    -V, --version  print the version\n"
+	      "\n"
+	      "DASHBOARD OPTIONS:\n"
+	      "    --plain            classic bpftrace output instead of the dashboard\n"
+	      "    -i, --interval S   refresh every S seconds (default 1, fractions allowed)\n"
+	      "    --theme NAME       colour theme (default, mono, solarized-dark, light,\n"
+	      "                       high-contrast)\n"
+	      "    --unicode          block characters for bars\n"
+	      "    --print-on-exit    print the classic map dump after the dashboard closes\n"
+	      "    --default          run the built-in default program\n"
+	      "\n"
+	      "ENVIRONMENT:\n"
+	      "    BPFTRACE_STRLEN        [default: 64] bytes per str()\n"
+	      "    BPFTRACE_MAP_KEYS_MAX  [default: 4096] max keys in a map\n"
+	      "    BPFTRACE_MAX_PROBES    [default: 512] max number of probes\n"
+	      "\n"
+	      "EXAMPLES:\n"
+	      "tracetop -l 'tracepoint:syscalls:sys_enter_*'\n"
+	      "    list the syscall entry tracepoints\n"
+	      "tracetop -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
+	      "    count syscalls by process name, live\n",
+	      f);
+}
+
+static uint32_t env_u32(const char *name, uint32_t def)
+{
+	const char *v = getenv(name);
+	char *end;
+
+	if (!v || !*v)
+		return def;
+	unsigned long n = strtoul(v, &end, 10);
+	if (*end || n == 0 || n > UINT32_MAX) {
+		fprintf(stderr, "ERROR: %s: expected a positive integer, got '%s'\n", name, v);
+		exit(1);
+	}
+	return (uint32_t)n;
+}
+
+static char *read_all(FILE *f, size_t *len)
+{
+	struct strbuf sb = {0};
+	char buf[4096];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_putn(&sb, buf, n);
+	if (ferror(f)) {
+		sb_free(&sb);
+		return NULL;
+	}
+	*len = sb.len;
+	return sb_steal(&sb);
+}
+
+struct cli {
+	struct bt_opts o;
+	bool list, list_verbose, info, use_default;
+};
+
+/* Returns -1 to continue, else the exit status. */
+static int parse_cli(int argc, char **argv, struct cli *c)
+{
+	struct bt_opts *o = &c->o;
+	int opt;
+
+	o->interval_s = 1.0;
+	o->strlen_max = env_u32("BPFTRACE_STRLEN", 64);
+	o->map_keys_max = env_u32("BPFTRACE_MAP_KEYS_MAX", 4096);
+	o->max_probes = env_u32("BPFTRACE_MAX_PROBES", 512);
+
+	/* '+': stop at the first non-option, so script arguments stay ours */
+	while ((opt = getopt_long(argc, argv, "+e:lc:p:o:f:B:qkvd:i:hV", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'e':
+			o->program_text = optarg;
+			break;
+		case 'l':
+			c->list = true;
+			break;
+		case 'c':
+			o->cmd = optarg;
+			break;
+		case 'p': {
+			char *end;
+			long pid = strtol(optarg, &end, 10);
+			if (*end || pid <= 0 || pid > INT32_MAX) {
+				fprintf(stderr, "ERROR: pid '%s' is not a valid process id\n", optarg);
+				return 1;
+			}
+			o->pid = (int)pid;
+			break;
+		}
+		case 'o':
+			o->output_file = optarg;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text")) {
+				o->format = OUT_TEXT;
+			} else if (!strcmp(optarg, "json")) {
+				o->format = OUT_JSON;
+			} else {
+				fprintf(stderr, "ERROR: Invalid output format \"%s\"\n"
+						"Valid formats: 'text', 'json'\n",
+					optarg);
+				return 1;
+			}
+			break;
+		case 'B':
+			if (!strcmp(optarg, "line")) {
+				o->buffering = BUF_LINE;
+			} else if (!strcmp(optarg, "full")) {
+				o->buffering = BUF_FULL;
+			} else if (!strcmp(optarg, "none")) {
+				o->buffering = BUF_NONE;
+			} else {
+				fprintf(stderr, "ERROR: -B must be either 'line', 'full', or 'none'\n");
+				return 1;
+			}
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'k':
+			o->helper_check_level++;
+			break;
+		case 'v':
+			if (c->list)
+				c->list_verbose = true;
+			else
+				o->verbose = true;
+			break;
+		case 'd':
+			if (strcmp(optarg, "ast") && strcmp(optarg, "types") && strcmp(optarg, "ir") &&
+			    strcmp(optarg, "bpf")) {
+				fprintf(stderr, "ERROR: -d takes ast, types, ir or bpf, not '%s'\n",
+					optarg);
+				return 1;
+			}
+			o->dump = optarg;
+			o->dry_run = true;
+			break;
+		case 'i': {
+			char *end;
+			double s = strtod(optarg, &end);
+			if (*end || !(s >= 0.05 && s <= 3600)) {
+				fprintf(stderr, "ERROR: interval '%s': expected seconds between "
+						"0.05 and 3600\n",
+					optarg);
+				return 1;
+			}
+			o->interval_s = s;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("tracetop v%s\n", TRACETOP_VERSION);
+			return 0;
+		case OPT_UNSAFE:
+			o->unsafe = true;
+			break;
+		case OPT_PLAIN:
+			o->plain = true;
+			break;
+		case OPT_THEME:
+			o->theme = optarg;
+			break;
+		case OPT_UNICODE:
+			o->unicode = true;
+			break;
+		case OPT_PRINT_ON_EXIT:
+			o->print_on_exit = true;
+			break;
+		case OPT_INFO:
+			c->info = true;
+			break;
+		case OPT_DEFAULT:
+			c->use_default = true;
+			break;
+		case OPT_NO_WARNINGS:
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
+			break;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	/* -lv given as "-l -v" or "-lv": both end up here */
+	if (c->list && o->verbose) {
+		c->list_verbose = true;
+		o->verbose = false;
+	}
+
+	if (c->list || c->info)
+		return -1;
+	if (c->use_default) {
+		o->program_text = default_program;
+	} else if (!o->program_text) {
+		if (optind >= argc) {
+			usage(stderr);
+			return 1;
+		}
+		o->program_file = argv[optind++];
+	}
+	o->params = argv + optind;
+	o->nparams = argc - optind;
+	return -1;
+}
+
+static int load_source(const struct bt_opts *o, struct source *src, char **owned)
+{
+	*owned = NULL;
+	if (o->program_text) {
+		src->name = "stdin";
+		src->text = o->program_text;
+		src->len = strlen(o->program_text);
+		return 0;
+	}
+	FILE *f = strcmp(o->program_file, "-") ? fopen(o->program_file, "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "ERROR: failed to open %s: %s\n", o->program_file,
+			strerror(errno));
+		return -1;
+	}
+	size_t len;
+	char *text = read_all(f, &len);
+	if (f != stdin)
+		fclose(f);
+	if (!text) {
+		fprintf(stderr, "ERROR: failed to read %s\n", o->program_file);
+		return -1;
+	}
+	src->name = strcmp(o->program_file, "-") ? o->program_file : "stdin";
+	src->text = text;
+	src->len = len;
+	*owned = text;
+	return 0;
+}
+
+/* parse -> sema -> codegen. Returns 0, or 1 after printing diagnostics. */
+static int compile(const struct bt_opts *o, const struct source *src, struct bt_program *prog)
+{
+	struct diags d;
+	struct ast ast = {0};
+	int err = 0;
+
+	diags_init(&d, src);
+	if (parse_program(src, &prog->types, &d, &ast) || d.nerr) {
+		err = 1;
+		goto out;
+	}
+	if (o->dump && !strcmp(o->dump, "ast")) {
+		ast_dump(&ast, stdout);
+		goto out;
+	}
+	if (sema_run(&ast, o, &prog->types, &d, prog) || d.nerr) {
+		err = 1;
+		goto out;
+	}
+	if (codegen_run(&ast, o, prog, &d) || d.nerr)
+		err = 1;
+out:
+	diags_print(&d, stderr);
+	diags_free(&d);
+	return err;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {0};
+
+	sa.sa_handler = on_signal; /* no SA_RESTART: blocking waits return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static bool want_dashboard(const struct bt_opts *o)
+{
+	const char *term = getenv("TERM");
+
+	return !o->plain && o->format == OUT_TEXT && !o->output_file && isatty(STDOUT_FILENO) &&
+	       isatty(STDIN_FILENO) && term && *term && strcmp(term, "dumb");
+}
+
+/* The classic mode: events to the sink as they come, maps at exit. */
+static int run_plain(struct rt *rt, const struct sink_ops *sink)
+{
+	int rc = 0;
+
+	if (rt_start(rt, sink))
+		return 1;
+	while (!exit_signal) {
+		int r = rt_poll(rt, 100, sink);
+		if (r < 0) {
+			rc = 1;
+			break;
+		}
+		if (r > 0)
+			break;
+	}
+	rt_stop(rt, sink, true);
+	return rc;
+}
+
+struct dash_ctx {
+	struct rt *rt;
+	const struct sink_ops *tui_sink;
+};
+
+static int dash_poll(void *ctx, int timeout_ms, const struct sink_ops *sink)
+{
+	struct dash_ctx *c = ctx;
+
+	if (exit_signal)
+		return 1;
+	return rt_poll(c->rt, timeout_ms, sink);
+}
+
+static struct snapshot *dash_snapshot(void *ctx)
+{
+	return rt_snapshot(((struct dash_ctx *)ctx)->rt);
+}
+
+static int dash_clear(void *ctx, const char *name)
+{
+	return rt_clear_map(((struct dash_ctx *)ctx)->rt, name);
+}
+
+static int run_dashboard(struct rt *rt, const struct bt_opts *o, const struct source *src)
+{
+	struct dash_ctx c = {.rt = rt};
+	struct tui_source ts = {
+		.poll = dash_poll,
+		.snapshot = dash_snapshot,
+		.clear_map = dash_clear,
+		.ctx = &c,
+		.program = src->text,
+	};
+	struct tui_opts to = {
+		.interval_s = o->interval_s,
+		.theme = o->theme,
+		.unicode = o->unicode,
+	};
+	struct tui *t = tui_new(&to);
+	if (!t)
+		return 1;
+	const struct sink_ops *sink = tui_sink(t);
+	int rc = 0;
+
+	if (rt_start(rt, sink)) {
+		tui_free(t);
+		return 1;
+	}
+	ts.nprobes = rt_nattached(rt);
+	rc = tui_run(t, &ts);
+	tui_free(t); /* restores the terminal before anything else prints */
+	if (o->print_on_exit) {
+		struct output *out = output_new_text(stdout, o);
+		rt_stop(rt, output_sink(out), true);
+		output_free(out);
+	} else {
+		rt_stop(rt, NULL, false);
+	}
+	return rc;
+}
+
+static int run(const struct bt_opts *o, const struct source *src, struct bt_program *prog)
+{
+	struct rt *rt = NULL;
+	FILE *out_file = stdout;
+	int rc;
+
+	if (o->output_file) {
+		out_file = fopen(o->output_file, "w");
+		if (!out_file) {
+			fprintf(stderr, "ERROR: failed to open output file %s: %s\n",
+				o->output_file, strerror(errno));
+			return 1;
+		}
+	}
+	install_signals();
+	if (rt_open(&rt, prog, o)) {
+		if (out_file != stdout)
+			fclose(out_file);
+		return 1;
+	}
+	if (want_dashboard(o)) {
+		rc = run_dashboard(rt, o, src);
+	} else {
+		struct output *out = o->format == OUT_JSON ? output_new_json(out_file, o)
+							   : output_new_text(out_file, o);
+		rc = run_plain(rt, output_sink(out));
+		output_free(out);
+	}
+	rt_close(rt);
+	if (out_file != stdout)
+		fclose(out_file);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {0};
+	struct source src = {0};
+	struct bt_program prog = {0};
+	char *owned = NULL;
+	int rc;
+
+	rc = parse_cli(argc, argv, &c);
+	if (rc >= 0)
+		return rc;
+	if (c.info)
+		return rt_print_info(stdout) ? 1 : 0;
+	if (c.list) {
+		const char *glob = optind < argc ? argv[optind] : NULL;
+		if (c.o.program_text)
+			glob = c.o.program_text; /* bpftrace accepts -l -e 'glob' too */
+		return rt_list_probes(glob, c.list_verbose, stdout) ? 1 : 0;
+	}
+	if (load_source(&c.o, &src, &owned))
+		return 1;
+
+	rc = compile(&c.o, &src, &prog);
+	if (!rc && !c.o.dry_run)
+		rc = run(&c.o, &src, &prog);
+	bt_program_free(&prog);
+	free(owned);
+	return rc;
+}
