@@ -1,0 +1,141 @@
+/*
+ * codegen.h - typed AST to a BPF ELF object in memory, through the LLVM C API.
+ *
+ * The public part (codegen_run, codegen_dump_bpf) is all main.c needs and
+ * pulls in no LLVM header. Files under src/codegen define CODEGEN_INTERNAL
+ * before including this header to see the shared context struct and the
+ * per-file sections: ir.c (every raw LLVMBuild* call and BPF helper),
+ * btf_maps.c (BTF-defined .maps globals), emit.c (target machine, -O2,
+ * object emission), gen_*.c (the AST walk, one file per concern).
+ */
+#ifndef TRACETOP_CODEGEN_H
+#define TRACETOP_CODEGEN_H
+
+#include "../bt.h"
+
+struct ast;
+
+/*
+ * Generate one BPF object for the program: fills prog->obj/obj_len, each
+ * probe's prog_name, prog->ringbuf_name/kstack_map/ustack_map. sema has
+ * filled prog->probes, maps and formats. Honours opts->dump: "ir" prints
+ * the optimised LLVM IR to stdout, "ir-raw" the IR before optimisation,
+ * "bpf" the BPF instructions of each program. Returns 0 or -1 after
+ * reporting into d.
+ */
+int codegen_run(const struct ast *ast, const struct bt_opts *opts, struct bt_program *prog,
+		struct diags *d);
+/* Disassemble prog->obj (every program section) to f: what -d bpf prints. */
+int codegen_dump_bpf(const struct bt_program *prog, FILE *f);
+
+#ifdef CODEGEN_INTERNAL
+#include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
+
+#include "../frontend/frontend.h"
+
+#define CG_MAX_LOOPS 32
+
+struct cg_loop {
+	LLVMBasicBlockRef brk, cont;
+};
+
+/* One compilation: the LLVM module and, while a probe is generated, that
+ * probe's function state. */
+struct cg {
+	const struct bt_opts *opts;
+	struct bt_program *prog;
+	struct diags *d;
+	const struct ast *ast;
+
+	LLVMContextRef ctx;
+	LLVMModuleRef mod;
+	LLVMBuilderRef b;
+	LLVMDIBuilderRef di;
+	LLVMMetadataRef di_cu, di_file;
+	LLVMTypeRef i1, i8, i16, i32, i64, ptr, void_t;
+	struct vec used; /* LLVMValueRef globals for llvm.compiler.used */
+
+	LLVMValueRef *map_vars; /* per prog->maps[i] */
+	LLVMValueRef ringbuf, kstack_map, ustack_map, config_map;
+
+	/* current function */
+	LLVMValueRef fn, ctx_arg;
+	LLVMBasicBlockRef entry;
+	LLVMBuilderRef alloca_b; /* positioned in the entry block */
+	const struct bt_probe *probe;
+	uint64_t probe_index;
+	LLVMValueRef *vars; /* allocas by var_id, created on first store */
+	const struct type **var_types;
+	size_t nvars;
+	struct cg_loop loops[CG_MAX_LOOPS];
+	int nloops;
+	int errors; /* codegen-time errors reported */
+};
+
+/* ir.c: the thin layer over LLVMBuild* and BPF helpers. */
+void ir_init(struct cg *cg, const char *module_name);
+void ir_dispose(struct cg *cg);
+LLVMValueRef ir_const(struct cg *cg, uint64_t v);      /* i64 */
+LLVMValueRef ir_const32(struct cg *cg, uint32_t v);    /* i32 */
+LLVMTypeRef ir_int_type(struct cg *cg, uint32_t bytes);
+LLVMValueRef ir_alloca(struct cg *cg, uint32_t size, const char *name); /* [size x i8], align 8 */
+LLVMValueRef ir_alloca_zeroed(struct cg *cg, uint32_t size, const char *name);
+LLVMValueRef ir_gep(struct cg *cg, LLVMValueRef p, uint64_t off); /* i8 gep */
+LLVMValueRef ir_gep_dyn(struct cg *cg, LLVMValueRef p, LLVMValueRef off);
+LLVMValueRef ir_load(struct cg *cg, LLVMValueRef p, uint32_t bytes, bool is_signed); /* -> i64 */
+void ir_store(struct cg *cg, LLVMValueRef p, LLVMValueRef v, uint32_t bytes); /* v: any int */
+void ir_memset(struct cg *cg, LLVMValueRef p, uint8_t byte, uint32_t size);
+void ir_memcpy(struct cg *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
+LLVMValueRef ir_to_i64(struct cg *cg, LLVMValueRef v, bool is_signed);
+LLVMValueRef ir_to_bool(struct cg *cg, LLVMValueRef v); /* i1: v != 0 */
+void ir_atomic_add(struct cg *cg, LLVMValueRef p, LLVMValueRef v); /* i64 */
+LLVMBasicBlockRef ir_block(struct cg *cg, const char *name);
+void ir_set_block(struct cg *cg, LLVMBasicBlockRef bb);
+bool ir_block_terminated(struct cg *cg);
+void ir_br(struct cg *cg, LLVMBasicBlockRef bb); /* unless already terminated */
+/* helpers: return i64 unless said otherwise */
+LLVMValueRef ir_helper(struct cg *cg, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
+LLVMValueRef ir_map_lookup(struct cg *cg, LLVMValueRef map, LLVMValueRef key); /* ptr or null */
+LLVMValueRef ir_map_update(struct cg *cg, LLVMValueRef map, LLVMValueRef key, LLVMValueRef val,
+			   uint64_t flags);
+LLVMValueRef ir_map_delete(struct cg *cg, LLVMValueRef map, LLVMValueRef key);
+LLVMValueRef ir_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
+			   bool user);
+LLVMValueRef ir_probe_read_str(struct cg *cg, LLVMValueRef dst, LLVMValueRef size,
+			       LLVMValueRef src, bool user);
+LLVMValueRef ir_get_pid_tgid(struct cg *cg);
+LLVMValueRef ir_get_uid_gid(struct cg *cg);
+LLVMValueRef ir_ktime(struct cg *cg);
+LLVMValueRef ir_get_cpu(struct cg *cg);
+LLVMValueRef ir_get_numa_node(struct cg *cg);
+LLVMValueRef ir_get_comm(struct cg *cg, LLVMValueRef dst, uint32_t size);
+LLVMValueRef ir_get_current_task(struct cg *cg);
+LLVMValueRef ir_get_prandom(struct cg *cg);
+LLVMValueRef ir_get_cgroup_id(struct cg *cg);
+LLVMValueRef ir_get_jiffies(struct cg *cg);
+LLVMValueRef ir_get_stackid(struct cg *cg, LLVMValueRef map, uint64_t flags);
+LLVMValueRef ir_send_signal(struct cg *cg, LLVMValueRef sig);
+LLVMValueRef ir_ringbuf_reserve(struct cg *cg, uint64_t size); /* ptr or null */
+void ir_ringbuf_submit(struct cg *cg, LLVMValueRef rec);
+LLVMValueRef ir_ringbuf_output(struct cg *cg, LLVMValueRef data, uint64_t size);
+LLVMValueRef ir_ctx_load(struct cg *cg, uint32_t off, uint32_t bytes, bool is_signed);
+/* A BPF program function `int name(void *ctx)` in section sec: sets
+ * cg->fn, ctx_arg, entry and leaves the builder in its body. */
+LLVMValueRef ir_func_begin(struct cg *cg, const char *name, const char *sec);
+void ir_func_end(struct cg *cg); /* returns 0 from an open block, seals entry */
+
+/* btf_maps.c: BTF-defined maps in ".maps", the license, debug info. */
+void btf_init(struct cg *cg);
+void btf_finish(struct cg *cg);
+LLVMValueRef btf_map_define(struct cg *cg, const char *name, uint32_t map_type,
+			    uint32_t key_size, uint32_t value_size, uint32_t max_entries);
+LLVMValueRef btf_map_define_sized(struct cg *cg, const char *name, uint32_t map_type,
+				  uint32_t key_size, uint32_t value_size, uint32_t max_entries);
+void btf_function(struct cg *cg, LLVMValueRef fn, const char *name);
+
+/* emit.c: verify, optimise and emit the module. */
+int emit_object(struct cg *cg, void **obj, size_t *len, const char *dump);
+#endif /* CODEGEN_INTERNAL */
+
+#endif
