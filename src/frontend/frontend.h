@@ -50,6 +50,14 @@ struct token lex_next(struct lexer *l);
 /* In probe-header position the parser asks for attach point text: reads up
  * to the next ',' '{' '/' (predicate) or newline outside quotes. */
 struct token lex_attach_point(struct lexer *l);
+/* Skips blanks and comments and returns the next raw byte, -1 at the end. */
+int lex_peek_char(struct lexer *l);
+/* True when the next text (after blanks) is the word w as a whole word. */
+bool lex_at_word(struct lexer *l, const char *w);
+/* Raw text of a preprocessor line ('#' to end of line) as TK_INCLUDE. */
+struct token lex_pp_line(struct lexer *l);
+/* After a '{': raw text up to the matching '}' (left unread), as TK_STRING. */
+struct token lex_braced_body(struct lexer *l);
 
 /* AST */
 enum node_kind {
@@ -176,6 +184,7 @@ struct node {
 			const char *name;
 			enum func fn;  /* resolved by sema */
 			struct node_list args;
+			int fmt_id;    /* sema: index into prog->formats, or -1 */
 		} call;
 		struct {
 			const char *name;    /* without '@', "" for the anonymous map */
@@ -204,6 +213,8 @@ struct node {
 			struct node *base;
 			const char *name;
 			bool arrow;          /* '->' rather than '.' */
+			const struct field *fld; /* sema: the record field read */
+			bool data_loc;       /* sema: tracepoint __data_loc field */
 		} field;
 		struct {
 			struct node *base, *index;
@@ -264,6 +275,7 @@ struct node {
 			struct node *pred;        /* may be NULL */
 			struct node *body;        /* N_BLOCK */
 			int probe_id;
+			struct probe_info *info;  /* sema: the BPF functions */
 		} probe;
 		struct {
 			const char *name;   /* "struct Foo" */
@@ -294,7 +306,163 @@ void node_list_append(struct node_list *l, struct node *n);
 int probespec_parse(struct attach_point *ap, struct arena *a, struct diags *d);
 const char *probe_kind_name(enum probe_kind k); /* "tracepoint", "kprobe" ... */
 
+/* sema.c (declared by the lead for main.c; the sema engineer documents the contract) */
+int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struct diags *d,
+	     struct bt_program *prog);
+
 /* ast_dump.c */
 void ast_dump(const struct ast *ast, FILE *f);
+
+/* sema.c, sema_*.c: names, types, maps, formats and probe expansion.
+ *
+ * sema_run returns 0, or -1 after reporting every error it found into d
+ * (then the AST is unfit for codegen). It fills prog->probes, maps and
+ * formats; prog->errors stays empty (codegen appends runtime-error entries
+ * {msg, span of the call} for the helper calls it checks and uses their
+ * index as the EV_RUNTIME_ERROR id). On success it guarantees:
+ *
+ * NODES
+ * - Every expression node has ->type set (never NULL); statements and
+ *   void calls have &t_none. Types live in the arena a.
+ * - N_PARAM is rewritten in place to N_INT or N_STR, N_PARAM_COUNT to
+ *   N_INT, N_SIZEOF and N_OFFSETOF to N_INT: codegen never sees those.
+ *   unroll(n)'s count is an N_INT (1..100).
+ * - N_BUILTIN: u.builtin.b is final (B_ARG/B_SARG with argn).
+ * - N_CALL: u.call.fn is never F_UNKNOWN; u.call.fmt_id is the index into
+ *   prog->formats for printf, system, cat, time, join, print of a non-map
+ *   value, strftime; -1 otherwise.
+ * - N_MAP: u.map.map_id indexes prog->maps (also inside calls such as
+ *   count(), delete(@m[k]), print(@m), clear(@m)). A map node's ->type is
+ *   the map's value type (T_COUNT.. for aggregations, which only appear as
+ *   the rhs of `@m = count()` etc. or as print/clear/zero arguments).
+ * - N_VAR: u.var.var_id indexes the enclosing probe_fn's vars[].
+ * - N_FIELD: u.field.fld is the field read (offset, bitfield) in the
+ *   record the base points to/is; u.field.data_loc marks a tracepoint
+ *   `__data_loc` field: read the u32 at fld->offset from ctx, the string
+ *   is at ctx + (v & 0xffff); the node's type is then T_PTR to char.
+ * - N_CAST: ->type is the target type (T_INT or T_PTR, or T_RECORD/array
+ *   only when the operand is a pointer reinterpretation).
+ * - N_PROBE: u.probe.info lists the BPF functions it compiles to.
+ *
+ * PROBES. prog->probes has one bt_probe per attach target, in source
+ * order, wildcards expanded (tracefs globs, ELF symbols); name is the
+ * full name the `probe` builtin prints ("tracepoint:sched:sched_switch",
+ * "BEGIN", "interval:s:5", "profile:hz:99", "uprobe:/bin/bash:readline"),
+ * prog_name the BPF function's name, [A-Za-z0-9_] only, shared by every
+ * bt_probe that one function is attached to. One probe_fn per attach point
+ * as written; an attach point that expands to several targets gets one
+ * probe_fn per target when the body reads `probe`, or `args` of a
+ * tracepoint (layouts differ), else one probe_fn attached many times.
+ * Probe kinds this kernel cannot attach (kprobe...) are typed normally.
+ */
+struct sema_var {
+	const char *name;        /* without '$' */
+	const struct type *type; /* storage type (see STORAGE) */
+};
+
+struct probe_fn {
+	const char *prog_name;    /* == prog->probes[i].prog_name, lo <= i < hi */
+	enum probe_kind kind;
+	size_t probe_lo, probe_hi; /* the prog->probes this function is attached to */
+	uint64_t probe_index;     /* value of the `probe` builtin: probe_lo */
+	const struct type *args;  /* T_RECORD of `args` (tracepoint format, fentry
+				     prototype) or NULL; ->type of B_ARGS is T_PTR to it */
+	struct node *pred;        /* NULL or the typed predicate */
+	struct node *body;        /* N_BLOCK, typed for this function; the N_PROBE's
+				     own nodes for fns[0], a sema-made copy for the others */
+	struct sema_var *vars;    /* by var_id */
+	size_t nvars;
+};
+
+struct probe_info {
+	struct probe_fn *fns;
+	size_t nfns;
+};
+
+/*
+ * TYPES of expressions (bpftrace 0.17):
+ * - Integer literals: int64. pid tid uid gid cpu numaid nsecs elapsed rand
+ *   cgroup jiffies arg0..N sarg0..N retval(kretprobe/uretprobe): uint64.
+ *   cpid: uint32. comm: string[16]. kstack/ustack: T_KSTACK/T_USTACK
+ *   (mode bpftrace, limit 127 unless kstack(mode, n)). func: T_KSYM
+ *   (kprobe) or T_USYM (uprobe). probe: T_PROBE. username: T_USERNAME.
+ *   curtask: T_PTR to "struct task_struct" (BTF; elem record shallow when
+ *   BTF is missing). ctx: T_PTR(T_CTX).
+ *   args: T_PTR (kernel) to the probe_fn's args record; `args->f` on a
+ *   tracepoint is a direct ctx load at fld->offset; on fentry/fexit the
+ *   field index i is ctx u64 slot i; on uprobe the i-th argument register.
+ * - Record fields: C ints -> T_INT of their size/sign; char[N] (and
+ *   signed/unsigned char[N]) -> T_STR of size N; other arrays T_ARRAY;
+ *   pointers T_PTR (is_user set for `syscalls:` tracepoint pointer fields
+ *   and uprobe args: read with probe_read_user*, else probe_read_kernel*).
+ *   `a->f`/`a.f` on a kernel/user memory record: probe_read of the field
+ *   (bitfields: shift right bitfield_off, mask bitfield_len).
+ * - Binary arithmetic + - * / % & | ^ << >>: operands extended to 64 bits
+ *   (sext if that operand is signed, zext otherwise); result 64-bit,
+ *   signed iff both are signed (<< >>: iff lhs signed). / is always udiv,
+ *   % always urem, >> always lshr (as bpftrace 0.17 does). Unary - ~ on
+ *   ints: 64-bit, signedness of the operand. ! and comparisons, && ||
+ *   (short-circuit): uint64 0/1; < <= > >= compare signed iff both
+ *   operands are signed.
+ * - Pointer +/- int: int scaled by sizeof(*elem) (1 for void*); type of
+ *   the pointer. ptr == ptr, ptr cmp int: as uint64.
+ * - Strings: == and != between two T_STR (any sizes): equal iff the bytes
+ *   match up to and including the first NUL, each side bounded by its own
+ *   size. No other operator applies to strings. Ternary/if conditions:
+ *   ints only (a pointer is compared with 0).
+ * - Ternary: both arms the same kind; ints -> 64-bit (signed iff both);
+ *   strings -> the larger size.
+ * - Tuples: T_TUPLE, elements in STORAGE form at natural alignment
+ *   (align = max elem align, size rounded up to it). $t.N: element N.
+ *
+ * STORAGE. Whenever a value is stored (scratch variable, map key, map
+ * value, tuple element, printf/format argument): integers are widened to
+ * 8 bytes (sext if signed, else zext), keeping signedness; strings are
+ * copied into the slot's size (the slot's type: the largest string size
+ * ever stored there), min(src, slot) bytes then zeros; others as bytes:
+ *   T_KSTACK 8 (stack id)        T_USTACK 16 (stack id, pid)
+ *   T_KSYM 8 (addr)              T_USYM 16 (addr, pid)
+ *   T_PROBE 8 (index in prog->probes)   T_USERNAME 8 (uid)
+ *   T_INET 24 (u64 af, 16 addr bytes)   T_MAC 6 (bytes)
+ *   T_TIMESTAMP 16 (u64 fmt id of an EV_TIME format, u64 nsecs since boot)
+ *   T_BUF count+4 (u32 length, then count bytes; ->size = count + 4)
+ *   T_PTR 8, T_RECORD/T_ARRAY their size (copied with probe_read).
+ * str(p[, n]) -> string[min(n, strlen_max)] (n constant; default
+ * strlen_max), p: pointer or int (address) read with probe_read*_str;
+ * str(string) is the string itself.
+ *
+ * MAPS. prog->maps sorted by name (strcmp of "@name"), elf_name "AT_" +
+ * name without '@'. key: NULL for a scalar map, the single key's STORAGE
+ * type, or a T_TUPLE of them for several keys. value: T_COUNT/T_SUM/...
+ * for aggregations (T_SUM/T_MIN/T_MAX is_signed from their argument;
+ * T_LHIST carries lh_min/max/step), else the STORAGE type of the value.
+ * key_size: 8 for a scalar map (u64 0), key->size otherwise, + 8 for
+ * hist/lhist (bucket u64 after the user key; a scalar hist key is just the
+ * bucket). value_size per bt.h. percpu for every aggregation.
+ * max_entries opts->map_keys_max (1 for scalar non-hist maps).
+ * A map used with two kinds (count and sum, int and string, different key
+ * types, lhist with different params) is an error.
+ *
+ * FORMATS (prog->formats, in source order). Every record on the ring buffer
+ * is: u64 header (kind << 32 | index), then the args tuple's bytes at
+ * offset 8; bt_format.size = 8 + args->size (8 when args is NULL).
+ *   printf(fmt, ...)   EV_PRINTF,  fmt as written (escapes decoded), args =
+ *                      T_TUPLE of the STORAGE of each argument
+ *   system/cat(...)    EV_SYSTEM/EV_CAT, same layout
+ *   print(value)       EV_PRINT_VALUE, fmt NULL, args = 1-field tuple
+ *   time([fmt])        EV_TIME, fmt default "%H:%M:%S\n", args NULL
+ *   strftime(fmt, ns)  EV_TIME entry holding fmt (never sent as an event:
+ *                      the T_TIMESTAMP value carries its id)
+ *   join(argv[, d])    EV_JOIN, fmt = delimiter (default " "), args NULL,
+ *                      size = 8 + 16 * strlen_max: 16 string slots read
+ *                      from argv[0..15], stopping (slot empty) at NULL
+ * Events without a format: exit() EV_EXIT index 0; print(@m[, top[, div]])
+ * EV_PRINT_MAP index map_id + u64 top, u64 div (0 = all / no division);
+ * clear(@m) EV_CLEAR_MAP, zero(@m) EV_ZERO_MAP, index map_id.
+ */
+int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struct diags *d,
+	     struct bt_program *prog);
+/* -d types: the typed AST with each probe's functions and variables */
+void sema_dump(const struct ast *ast, const struct bt_program *prog, FILE *f);
 
 #endif

@@ -44,4 +44,54 @@ int rt_list_probes(const char *glob, bool verbose, FILE *out);
 /* tracefs.c */
 const char *tracefs_path(void); /* mounts it if needed; NULL if unavailable */
 
+/* wanted by sema: implemented in tracefs.c / btf.c
+ *
+ * sema (frontend) calls these while typing; they never print, they
+ * return values. Heap results are freed by the caller as said.
+ */
+
+/* tracefs.c: expand a tracepoint glob (fnmatch syntax on both parts)
+ * against tracefs events/. Pushes "category:event" strings (xmalloc'd,
+ * caller frees each) onto out, sorted by strcmp; returns how many were
+ * added (0: no match) or -errno (tracefs unavailable). */
+int tracefs_tp_glob(const char *category, const char *event, struct vec *out);
+
+/* One field of events/<category>/<event>/format, common_* fields included,
+ * in file order. */
+struct tp_field {
+	char *name;      /* "filename", "prev_comm", "name" */
+	char *ctype;     /* the declaration without the name: "const char *",
+			    "char[16]", "__data_loc char[]", "pid_t", "unsigned long" */
+	uint32_t offset, size;
+	bool is_signed;
+};
+/* Reads the format file; *fields is a heap array (free with
+ * tracefs_tp_fields_free). Returns the field count or -errno (-ENOENT:
+ * no such tracepoint). */
+int tracefs_tp_fields(const char *category, const char *event, struct tp_field **fields);
+void tracefs_tp_fields_free(struct tp_field *fields, int n);
+
+/* btf.c: kernel BTF (/sys/kernel/btf/vmlinux) as bt.h types, built in the
+ * caller's arena. Mapping: ints/enums/bool -> T_INT (size, sign; name the
+ * C name: "char", "int", "unsigned long"); typedef/const/volatile/restrict
+ * are looked through; pointers -> T_PTR (elem NULL for void and function
+ * pointers); arrays -> T_ARRAY (elem, count); struct/union -> T_RECORD
+ * (name "struct x" / "union x", size, align, btf_id, fields with offsets
+ * in bytes and bitfield_off/len for bitfields; members of anonymous
+ * struct/union members are also listed flattened, with their offsets
+ * made absolute). Records reached through a field or pointer are shallow
+ * (fields NULL, count 0, btf_id set) until completed by kbtf_type_by_id. */
+struct kbtf;
+struct kbtf *kbtf_open(void); /* NULL when the kernel has no BTF */
+void kbtf_close(struct kbtf *kb);
+/* "struct task_struct", "union x", "task_struct" (struct, union, then
+ * typedef), "pid_t", "unsigned int": a complete type, or NULL. */
+const struct type *kbtf_type(struct kbtf *kb, struct arena *a, const char *name);
+const struct type *kbtf_type_by_id(struct kbtf *kb, struct arena *a, int64_t btf_id);
+/* Kernel function prototype (fentry/fexit args): a T_RECORD whose fields
+ * are the parameters in order (name, type, offset 8 * i, size 8 * n);
+ * *ret is the return type (NULL for void). NULL if no such function. */
+const struct type *kbtf_func_proto(struct kbtf *kb, struct arena *a, const char *func,
+				   const struct type **ret);
+
 #endif
