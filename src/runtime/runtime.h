@@ -41,8 +41,31 @@ int rt_print_info(FILE *out);
 /* list.c: -l / -lv */
 int rt_list_probes(const char *glob, bool verbose, FILE *out);
 
+/* glob.c: bpftrace wildcards, '*' (any run, may be empty) and '?' (one
+ * character); match one attach point part at a time. */
+bool glob_match(const char *pat, const char *s);
+bool glob_has_wildcard(const char *s);
+
 /* tracefs.c */
 const char *tracefs_path(void); /* mounts it if needed; NULL if unavailable */
+/* whole file into *out (xmalloc'd, NUL-terminated); 0 or -errno */
+int tracefs_read_file(const char *path, char **out, size_t *len);
+bool tracefs_tp_exists(const char *category, const char *event);
+struct kbtf;
+/* events/<cat>/<event>/format as a T_RECORD "struct _tracepoint_<cat>_<event>"
+ * built in arena a, fields in file order (common_* included) with bpftrace
+ * 0.17's types: ints by size/sign (t_s32 ...), "char x[N]" -> T_STR size N,
+ * other arrays -> T_ARRAY, pointers -> T_PTR (elem: base C type, t_none for
+ * void, BTF type when kb is given, else an opaque T_RECORD named like
+ * "struct file" / "sigset_t" with size 0), __data_loc/__rel_loc fields ->
+ * a 4-byte T_INT for which tracefs_is_data_loc() is true. bpftrace gives
+ * args->f of such a field the type int64: ctx + (loc & 0xffff) (for
+ * __rel_loc also + the field's offset + 4); str() reads it.
+ * Returns 0 or -errno (-ENOENT: no such tracepoint). kb may be NULL. */
+int tracefs_tp_record(struct kbtf *kb, struct arena *a, const char *category, const char *event,
+		      const struct type **out);
+bool tracefs_is_data_loc(const struct type *t);
+bool tracefs_is_rel_loc(const struct type *t);
 
 /* wanted by sema: implemented in tracefs.c / btf.c
  *
@@ -50,7 +73,7 @@ const char *tracefs_path(void); /* mounts it if needed; NULL if unavailable */
  * return values. Heap results are freed by the caller as said.
  */
 
-/* tracefs.c: expand a tracepoint glob (fnmatch syntax on both parts)
+/* tracefs.c: expand a tracepoint glob (glob_match: * and ? on each part)
  * against tracefs events/. Pushes "category:event" strings (xmalloc'd,
  * caller frees each) onto out, sorted by strcmp; returns how many were
  * added (0: no match) or -errno (tracefs unavailable). */
