@@ -116,5 +116,29 @@ const struct type *kbtf_type_by_id(struct kbtf *kb, struct arena *a, int64_t btf
  * *ret is the return type (NULL for void). NULL if no such function. */
 const struct type *kbtf_func_proto(struct kbtf *kb, struct arena *a, const char *func,
 				   const struct type **ret);
+/* btf.c, more: raw tracepoint args (btf_trace_<tp>, without the hidden
+ * __data) as the same kind of record as kbtf_func_proto; NULL if none. */
+const struct type *kbtf_raw_tp_proto(struct kbtf *kb, struct arena *a, const char *tp);
+/* names, sorted and unique, pointing into kb (valid until kbtf_close) */
+void kbtf_list_funcs(struct kbtf *kb, struct vec *out);
+void kbtf_list_raw_tps(struct kbtf *kb, struct vec *out);
+bool kbtf_has_struct(struct kbtf *kb, const char *name);
+/* available_filter_functions: 1 traceable, 0 not, -errno unreadable (e.g.
+ * -EPERM without kprobes); the _funcs variant pushes every name (into kb). */
+int kbtf_traceable(struct kbtf *kb, const char *func);
+int kbtf_traceable_funcs(struct kbtf *kb, struct vec *out);
+/* -lv lines "struct file * file", ..., "ssize_t retval" (xmalloc'd) */
+int kbtf_arg_lines(struct kbtf *kb, const char *name, bool raw_tp, struct vec *out);
+
+/* wanted by runtime (decode.c): implemented in symbols.c.
+ * Address -> symbol for kstack/ustack/ksym/usym. The tables load lazily on
+ * first use and stay cached in struct syms (one per running program).
+ * On success *name points into the tables (valid until syms_free) and
+ * *off is addr - symbol start; false when the address is unknown. */
+struct syms;
+struct syms *syms_new(void);
+void syms_free(struct syms *s);
+bool syms_kernel(struct syms *s, uint64_t addr, const char **name, uint64_t *off);
+bool syms_user(struct syms *s, int pid, uint64_t addr, const char **name, uint64_t *off);
 
 #endif
