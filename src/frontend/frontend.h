@@ -14,6 +14,8 @@
 
 #include "../bt.h"
 
+#include <setjmp.h>
+
 /* lexer.c */
 enum token_kind {
 	TK_EOF,
@@ -214,7 +216,7 @@ struct node {
 			const char *name;
 			bool arrow;          /* '->' rather than '.' */
 			const struct field *fld; /* sema: the record field read */
-			bool data_loc;       /* sema: tracepoint __data_loc field */
+			uint8_t data_loc;    /* sema: 1 __data_loc, 2 __rel_loc field */
 		} field;
 		struct {
 			struct node *base, *index;
@@ -298,9 +300,42 @@ struct ast {
 };
 
 /* parser.c: returns 0, or -1 after reporting a syntax error into diags. */
-struct parser;
+#define PARSE_MAX_DEPTH 200 /* nesting of expressions/statements */
+#define PARSE_LOOKAHEAD 8
+/* The parser's context, shared by parser.c, parser_expr.c, parser_stmt.c. */
+struct parser {
+	struct lexer lex;
+	struct arena *arena;
+	struct diags *diags;
+	struct token la[PARSE_LOOKAHEAD]; /* tokens lexed but not consumed */
+	int nla;
+	struct token prev; /* the last consumed token */
+	int depth;         /* current nesting, bounded by PARSE_MAX_DEPTH */
+	bool in_pred;      /* inside /pred/: a '/' followed by '{' ends it */
+	jmp_buf fail;      /* longjmp target after the first syntax error */
+};
 int parse_program(const struct source *src, struct arena *a, struct diags *d, struct ast *out);
 void node_list_append(struct node_list *l, struct node *n);
+/* parser.c helpers for the other parser*.c files */
+const struct token *parse_peek(struct parser *p, int k); /* k = 0: current */
+struct token parse_next(struct parser *p);
+bool parse_is(struct parser *p, int k, const char *text); /* punct or identifier text */
+bool parse_accept(struct parser *p, const char *text);
+struct token parse_expect(struct parser *p, const char *text, const char *expecting);
+void parse_fail(struct parser *p, const struct token *t, const char *expecting)
+	__attribute__((noreturn));
+void parse_fail_msg(struct parser *p, struct span sp, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+struct node *parse_new_node(struct parser *p, enum node_kind k, struct span sp);
+struct span parse_span_from(struct parser *p, struct span start); /* start .. prev */
+void parse_enter(struct parser *p, struct span sp); /* depth++, fails when too deep */
+void parse_leave(struct parser *p);
+/* parser_expr.c */
+struct node *parse_expr(struct parser *p);
+bool parse_at_type_name(struct parser *p, int k); /* is token k the start of a type? */
+struct type_name parse_type_name(struct parser *p);
+/* parser_stmt.c */
+struct node *parse_block(struct parser *p);
 
 /* probespec.c: split ap->raw into kind/target/func/...; reports errors. */
 int probespec_parse(struct attach_point *ap, struct arena *a, struct diags *d);
@@ -338,8 +373,9 @@ void ast_dump(const struct ast *ast, FILE *f);
  * - N_VAR: u.var.var_id indexes the enclosing probe_fn's vars[].
  * - N_FIELD: u.field.fld is the field read (offset, bitfield) in the
  *   record the base points to/is; u.field.data_loc marks a tracepoint
- *   `__data_loc` field: read the u32 at fld->offset from ctx, the string
- *   is at ctx + (v & 0xffff); the node's type is then T_PTR to char.
+ *   `__data_loc` (1) / `__rel_loc` (2) field: read the u32 v at
+ *   fld->offset from ctx; the data is at ctx + (v & 0xffff) (+ fld->offset
+ *   + 4 for __rel_loc); the node's type is then T_PTR (kernel) to char.
  * - N_CAST: ->type is the target type (T_INT or T_PTR, or T_RECORD/array
  *   only when the operand is a pointer reinterpretation).
  * - N_PROBE: u.probe.info lists the BPF functions it compiles to.

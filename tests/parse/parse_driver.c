@@ -1,0 +1,68 @@
+/*
+ * parse_driver.c - a stand-in for `tracetop -d ast` that links only the
+ * frontend's parser and src/base, for when the full binary does not link
+ * (other stages under construction) and for quick runs. Same behaviour as
+ * main.c's compile() up to the ast dump: diagnostics on stderr, exit 1 on
+ * an error, the tree on stdout otherwise.
+ *
+ * usage: parse_driver -e 'program' | parse_driver file.bt
+ */
+#include "../../src/frontend/frontend.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	struct strbuf sb = {0};
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_putn(&sb, buf, n);
+	fclose(f);
+	*len = sb.len;
+	if (!sb.buf)
+		sb_putn(&sb, "", 0);
+	return sb_steal(&sb);
+}
+
+int main(int argc, char **argv)
+{
+	struct source src = {0};
+	struct arena arena = {0};
+	struct diags d;
+	struct ast ast;
+	char *owned = NULL;
+	int err = 0;
+
+	if (argc == 3 && !strcmp(argv[1], "-e")) {
+		src.name = "stdin";
+		src.text = argv[2];
+		src.len = strlen(argv[2]);
+	} else if (argc == 2) {
+		owned = read_file(argv[1], &src.len);
+		if (!owned) {
+			fprintf(stderr, "ERROR: failed to open %s\n", argv[1]);
+			return 1;
+		}
+		src.name = argv[1];
+		src.text = owned;
+	} else {
+		fprintf(stderr, "usage: parse_driver -e PROGRAM | parse_driver FILE\n");
+		return 2;
+	}
+	diags_init(&d, &src);
+	if (parse_program(&src, &arena, &d, &ast) || d.nerr)
+		err = 1;
+	else
+		ast_dump(&ast, stdout);
+	diags_print(&d, stderr);
+	diags_free(&d);
+	arena_free(&arena);
+	free(owned);
+	return err;
+}
