@@ -55,7 +55,7 @@ struct kbtf;
 /* events/<cat>/<event>/format as a T_RECORD "struct _tracepoint_<cat>_<event>"
  * built in arena a, fields in file order (common_* included) with bpftrace
  * 0.17's types: ints by size/sign (t_s32 ...), "char x[N]" -> T_STR size N,
- * other arrays -> T_ARRAY, pointers -> T_PTR (elem: base C type, t_none for
+ * other arrays -> T_ARRAY, pointers -> T_PTR (elem: base C type, NULL for
  * void, BTF type when kb is given, else an opaque T_RECORD named like
  * "struct file" / "sigset_t" with size 0), __data_loc/__rel_loc fields ->
  * a 4-byte T_INT for which tracefs_is_data_loc() is true. bpftrace gives
@@ -140,5 +140,32 @@ struct syms *syms_new(void);
 void syms_free(struct syms *s);
 bool syms_kernel(struct syms *s, uint64_t addr, const char **name, uint64_t *off);
 bool syms_user(struct syms *s, int pid, uint64_t addr, const char **name, uint64_t *off);
+/* symbols.c, more: kaddr(): the address of a kernel symbol, 0 if none;
+ * the ELF cache inside s, for uprobe resolution in the same context. */
+uint64_t syms_kernel_addr(struct syms *s, const char *name);
+struct elf_cache *syms_elf_cache(struct syms *s);
+
+/* elfsyms.c: user binaries' function symbols (FUNC/IFUNC of .symtab and
+ * .dynsym), cached per file (device, inode). Names point into the cache
+ * (valid until elf_cache_free). */
+struct elf_cache;
+struct elf_cache *elf_cache_new(void);
+void elf_cache_free(struct elf_cache *c);
+/* sorted unique function names; count or -errno (-ENOEXEC: not ELF) */
+int elf_cache_funcs(struct elf_cache *c, const char *path, struct vec *out);
+/* uprobe target: the file offset (what the kernel's uprobe API takes) and
+ * the symbol's virtual address; 0, -ENOENT (no such symbol) or -errno */
+int elf_cache_func(struct elf_cache *c, const char *path, const char *name, uint64_t *file_off,
+		   uint64_t *vaddr);
+/* address -> symbol by file offset (from /proc/PID/maps) or by vaddr */
+bool elf_cache_sym_by_offset(struct elf_cache *c, const char *path, uint64_t file_off,
+			     const char **name, uint64_t *off);
+bool elf_cache_sym_by_vaddr(struct elf_cache *c, const char *path, uint64_t vaddr,
+			    const char **name, uint64_t *off);
+/* uprobe binary names: a path (kept as written if it exists), a program on
+ * $PATH ("bash" -> "/usr/bin/bash"), or a library the dynamic linker knows
+ * ("libc", "c", "libc.so.6" -> "/lib/x86_64-linux-gnu/libc.so.6").
+ * xmalloc'd, NULL if not found. */
+char *bin_resolve(const char *name);
 
 #endif

@@ -12,7 +12,7 @@
  * and for sema's own use) and, through tracefs_tp_record, a T_RECORD named
  * "struct _tracepoint_<cat>_<event>" whose field types follow bpftrace
  * 0.17: integers by size and sign, char[N] as string[N], other arrays as
- * T_ARRAY, pointers as T_PTR to the pointee (void -> none), and __data_loc
+ * T_ARRAY, pointers as T_PTR to the pointee (void -> NULL), and __data_loc
  * fields as a u32 marked by tracefs_is_data_loc.
  */
 #define _GNU_SOURCE
@@ -422,6 +422,8 @@ static const struct type *ptr_type(struct kbtf *kb, struct arena *a, const char 
 	}
 	*e = '\0';
 	t = base_type(kb, a, base);
+	if (t == &t_none)
+		t = NULL; /* void *: elem NULL, as btf.c does */
 	free(base);
 	while (depth--) {
 		struct type *p = arena_alloc(a, sizeof(*p));
