@@ -63,7 +63,7 @@ struct cg {
 	LLVMValueRef fn, ctx_arg;
 	LLVMBasicBlockRef entry;
 	LLVMBuilderRef alloca_b; /* positioned in the entry block */
-	const struct bt_probe *probe;
+	const struct probe_fn *pfn;
 	uint64_t probe_index;
 	LLVMValueRef *vars; /* allocas by var_id, created on first store */
 	const struct type **var_types;
@@ -100,10 +100,17 @@ LLVMValueRef ir_map_lookup(struct cg *cg, LLVMValueRef map, LLVMValueRef key); /
 LLVMValueRef ir_map_update(struct cg *cg, LLVMValueRef map, LLVMValueRef key, LLVMValueRef val,
 			   uint64_t flags);
 LLVMValueRef ir_map_delete(struct cg *cg, LLVMValueRef map, LLVMValueRef key);
+/* Where a pointer points: AS_ANY (an integer used as an address) uses the
+ * probe_read helpers that try both, as bpftrace does for such reads. */
+enum addr_space {
+	AS_KERNEL,
+	AS_USER,
+	AS_ANY,
+};
 LLVMValueRef ir_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
-			   bool user);
+			   int space);
 LLVMValueRef ir_probe_read_str(struct cg *cg, LLVMValueRef dst, LLVMValueRef size,
-			       LLVMValueRef src, bool user);
+			       LLVMValueRef src, int space);
 LLVMValueRef ir_get_pid_tgid(struct cg *cg);
 LLVMValueRef ir_get_uid_gid(struct cg *cg);
 LLVMValueRef ir_ktime(struct cg *cg);
@@ -125,6 +132,13 @@ LLVMValueRef ir_ctx_load(struct cg *cg, uint32_t off, uint32_t bytes, bool is_si
 LLVMValueRef ir_func_begin(struct cg *cg, const char *name, const char *sec);
 void ir_func_end(struct cg *cg); /* returns 0 from an open block, seals entry */
 
+/* Short-lived stack slots: an entry-block alloca bracketed by lifetime
+ * markers, so -O2 can give slots of different statements the same bytes. */
+LLVMValueRef ir_scratch(struct cg *cg, uint32_t size, const char *name);
+void ir_scratch_end(struct cg *cg, LLVMValueRef p, uint32_t size);
+LLVMValueRef ir_bswap(struct cg *cg, LLVMValueRef v, uint32_t bytes);
+LLVMValueRef ir_get_func_ip(struct cg *cg);
+
 /* btf_maps.c: BTF-defined maps in ".maps", the license, debug info. */
 void btf_init(struct cg *cg);
 void btf_finish(struct cg *cg);
@@ -136,6 +150,67 @@ void btf_function(struct cg *cg, LLVMValueRef fn, const char *name);
 
 /* emit.c: verify, optimise and emit the module. */
 int emit_object(struct cg *cg, void **obj, size_t *len, const char *dump);
+
+/* codegen.c: resources defined on first use */
+LLVMValueRef cg_stack_map(struct cg *cg, bool user);
+LLVMValueRef cg_config_field(struct cg *cg, uint32_t off); /* i64 from tt_config */
+void cg_error(struct cg *cg, struct span sp, const char *what);
+
+/* gen_expr.c: expressions. A scalar value (ints, pointers, stack ids,
+ * ksym, probe...) is an i64; any other value is a pointer to its bytes in
+ * STORAGE form (frontend.h), t->size long. */
+bool cg_is_scalar(const struct type *t);
+bool cg_is_signed(const struct type *t);
+LLVMValueRef gen_expr(struct cg *cg, struct node *n);
+LLVMValueRef gen_cond(struct cg *cg, struct node *n); /* i1 */
+/* Store n's value in STORAGE form into the slot at dst of type slot. */
+void gen_into(struct cg *cg, struct node *n, LLVMValueRef dst, const struct type *slot);
+void gen_store_value(struct cg *cg, LLVMValueRef v, const struct type *vt, LLVMValueRef dst,
+		     const struct type *slot);
+void gen_const_bytes(struct cg *cg, LLVMValueRef dst, const char *s, size_t len, uint32_t size);
+LLVMValueRef gen_var_slot(struct cg *cg, struct node *var);
+LLVMValueRef gen_arith(struct cg *cg, enum binop op, LLVMValueRef l, LLVMValueRef r, bool sgn);
+
+/* gen_stmt.c */
+void gen_stmt(struct cg *cg, struct node *n);
+void gen_block(struct cg *cg, struct node *block);
+
+/* gen_probe.c */
+int gen_probe(struct cg *cg, struct node *probe);
+const char *gen_section_name(struct cg *cg, const struct probe_fn *fn);
+
+/* gen_field.c: reads from the probe context and kernel/user memory. */
+LLVMValueRef gen_field(struct cg *cg, struct node *n);
+LLVMValueRef gen_index(struct cg *cg, struct node *n);
+LLVMValueRef gen_deref(struct cg *cg, struct node *n);
+/* read a value of type t from address addr (i64) in kernel or user memory */
+LLVMValueRef gen_read_mem(struct cg *cg, LLVMValueRef addr, const struct type *t, int space);
+int cg_space(struct cg *cg, const struct type *ptr); /* of a pointer or int address */
+LLVMValueRef gen_probe_arg(struct cg *cg, int i);
+LLVMValueRef gen_retval(struct cg *cg);
+LLVMValueRef gen_reg(struct cg *cg, const char *name, struct span sp);
+
+/* gen_builtin.c */
+LLVMValueRef gen_builtin(struct cg *cg, struct node *n);
+LLVMValueRef gen_stack_value(struct cg *cg, const struct type *t);
+
+/* gen_call.c: one function per builtin call, dispatched from a table. */
+LLVMValueRef gen_call(struct cg *cg, struct node *n);
+typedef LLVMValueRef (*gen_call_fn)(struct cg *cg, struct node *n);
+gen_call_fn gen_value_call(enum func fn);
+/* str(p[, n]) read straight into a slot of size bytes; false if n is no str() of memory */
+bool gen_str_into(struct cg *cg, struct node *n, LLVMValueRef dst, uint32_t size);
+/* gen_maps.c */
+gen_call_fn gen_map_call(enum func fn);
+LLVMValueRef gen_map_read(struct cg *cg, struct node *n);
+void gen_map_assign(struct cg *cg, struct node *assign);
+LLVMValueRef gen_map_incdec(struct cg *cg, struct node *map, enum binop op, LLVMValueRef rhs,
+			    bool post);
+LLVMValueRef cg_map(struct cg *cg, int map_id);
+/* gen_printf.c */
+gen_call_fn gen_event_call(enum func fn);
+/* gen_str.c: string comparison, bounded and unrolled */
+LLVMValueRef gen_str_equal(struct cg *cg, struct node *a, struct node *b, uint32_t limit);
 #endif /* CODEGEN_INTERNAL */
 
 #endif

@@ -10,6 +10,7 @@
  */
 #define CODEGEN_INTERNAL
 #include <linux/bpf.h>
+#include <string.h>
 
 #include "codegen.h"
 
@@ -240,26 +241,29 @@ static LLVMValueRef as_u32(struct cg *cg, LLVMValueRef v)
 	return LLVMBuildTrunc(cg->b, v, cg->i32, "");
 }
 
+static const int read_helpers[] = {BPF_FUNC_probe_read_kernel, BPF_FUNC_probe_read_user,
+				   BPF_FUNC_probe_read};
+static const int read_str_helpers[] = {BPF_FUNC_probe_read_kernel_str,
+				       BPF_FUNC_probe_read_user_str, BPF_FUNC_probe_read_str};
+
 LLVMValueRef ir_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
-			   bool user)
+			   int space)
 {
 	LLVMValueRef args[] = {dst, as_u32(cg, size), src};
 
 	if (LLVMGetTypeKind(LLVMTypeOf(src)) != LLVMPointerTypeKind)
 		args[2] = LLVMBuildIntToPtr(cg->b, src, cg->ptr, "");
-	return ir_helper(cg, user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel, cg->i64,
-			 args, 3);
+	return ir_helper(cg, read_helpers[space], cg->i64, args, 3);
 }
 
 LLVMValueRef ir_probe_read_str(struct cg *cg, LLVMValueRef dst, LLVMValueRef size,
-			       LLVMValueRef src, bool user)
+			       LLVMValueRef src, int space)
 {
 	LLVMValueRef args[] = {dst, as_u32(cg, size), src};
 
 	if (LLVMGetTypeKind(LLVMTypeOf(src)) != LLVMPointerTypeKind)
 		args[2] = LLVMBuildIntToPtr(cg->b, src, cg->ptr, "");
-	return ir_helper(cg, user ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str,
-			 cg->i64, args, 3);
+	return ir_helper(cg, read_str_helpers[space], cg->i64, args, 3);
 }
 
 static LLVMValueRef helper0(struct cg *cg, int id)
@@ -392,4 +396,47 @@ void ir_func_end(struct cg *cg)
 		LLVMBuildRet(cg->b, ir_const32(cg, 0));
 	LLVMPositionBuilderAtEnd(cg->alloca_b, cg->entry);
 	LLVMBuildBr(cg->alloca_b, body);
+}
+
+static void lifetime(struct cg *cg, const char *name, LLVMValueRef p, uint32_t size)
+{
+	unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, id, &cg->ptr, 1);
+	LLVMTypeRef fty = LLVMIntrinsicGetType(cg->ctx, id, &cg->ptr, 1);
+	LLVMValueRef args[] = {ir_const(cg, size), p};
+
+	LLVMBuildCall2(cg->b, fty, fn, args, 2, "");
+}
+
+LLVMValueRef ir_scratch(struct cg *cg, uint32_t size, const char *name)
+{
+	LLVMValueRef p = ir_alloca(cg, size, name);
+
+	lifetime(cg, "llvm.lifetime.start", p, size ? size : 1);
+	return p;
+}
+
+void ir_scratch_end(struct cg *cg, LLVMValueRef p, uint32_t size)
+{
+	if (!ir_block_terminated(cg))
+		lifetime(cg, "llvm.lifetime.end", p, size ? size : 1);
+}
+
+LLVMValueRef ir_bswap(struct cg *cg, LLVMValueRef v, uint32_t bytes)
+{
+	LLVMTypeRef t = ir_int_type(cg, bytes);
+	unsigned id = LLVMLookupIntrinsicID("llvm.bswap", 10);
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, id, &t, 1);
+	LLVMTypeRef fty = LLVMIntrinsicGetType(cg->ctx, id, &t, 1);
+	LLVMValueRef x;
+
+	if (bytes == 1)
+		return v;
+	x = bytes == 8 ? v : LLVMBuildTrunc(cg->b, v, t, "");
+	return ir_to_i64(cg, LLVMBuildCall2(cg->b, fty, fn, &x, 1, ""), false);
+}
+
+LLVMValueRef ir_get_func_ip(struct cg *cg)
+{
+	return ir_helper(cg, BPF_FUNC_get_func_ip, cg->i64, &cg->ctx_arg, 1);
 }

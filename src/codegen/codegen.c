@@ -1,0 +1,117 @@
+/*
+ * codegen.c - the code generator's entry point and the program-wide BPF
+ * resources: one BTF-defined map per user map (names from bt_map.elf_name,
+ * per-CPU hashes for aggregations), the event ring buffer, and the maps
+ * defined on first use (stack traces, tt_config).
+ *
+ * codegen_run walks every probe's functions into one LLVM module and hands
+ * it to emit.c; the object lands in prog->obj.
+ */
+#define CODEGEN_INTERNAL
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+
+#define RINGBUF_NAME  "tt_events"
+#define RINGBUF_BYTES (512 * 1024)
+#define KSTACK_NAME   "tt_kstack"
+#define USTACK_NAME   "tt_ustack"
+#define STACK_DEPTH   127
+#define CONFIG_NAME   "tt_config"
+
+void cg_error(struct cg *cg, struct span sp, const char *what)
+{
+	diag_err(cg->d, sp, "%s is not supported by the code generator yet", what);
+	cg->errors++;
+}
+
+LLVMValueRef cg_stack_map(struct cg *cg, bool user)
+{
+	LLVMValueRef *m = user ? &cg->ustack_map : &cg->kstack_map;
+	uint32_t n = cg->opts && cg->opts->map_keys_max ? cg->opts->map_keys_max : 4096;
+
+	if (!*m) {
+		*m = btf_map_define_sized(cg, user ? USTACK_NAME : KSTACK_NAME,
+					  BPF_MAP_TYPE_STACK_TRACE, 4, 8 * STACK_DEPTH, n);
+		if (user)
+			cg->prog->ustack_map = USTACK_NAME;
+		else
+			cg->prog->kstack_map = KSTACK_NAME;
+	}
+	return *m;
+}
+
+LLVMValueRef cg_config_field(struct cg *cg, uint32_t off)
+{
+	LLVMValueRef key, p, v, phi, vals[2];
+	LLVMBasicBlockRef yes, no, end, bbs[2];
+
+	if (!cg->config_map)
+		cg->config_map = btf_map_define(cg, CONFIG_NAME, BPF_MAP_TYPE_ARRAY, 4,
+						sizeof(struct tt_config), 1);
+	if (off == offsetof(struct tt_config, cpid))
+		cg->prog->needs_cpid = true;
+	key = ir_scratch(cg, 4, "cfgkey");
+	ir_store(cg, key, ir_const32(cg, 0), 4);
+	p = ir_map_lookup(cg, cg->config_map, key);
+	yes = ir_block(cg, "cfg");
+	no = ir_block(cg, "cfg.none");
+	end = ir_block(cg, "cfg.end");
+	LLVMBuildCondBr(cg->b, ir_to_bool(cg, p), yes, no);
+	ir_set_block(cg, yes);
+	v = ir_load(cg, ir_gep(cg, p, off), 8, false);
+	ir_br(cg, end);
+	ir_set_block(cg, no);
+	ir_br(cg, end);
+	ir_set_block(cg, end);
+	ir_scratch_end(cg, key, 4);
+	phi = LLVMBuildPhi(cg->b, cg->i64, "cfg");
+	vals[0] = v;
+	vals[1] = ir_const(cg, 0);
+	bbs[0] = yes;
+	bbs[1] = no;
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
+static void define_maps(struct cg *cg)
+{
+	struct bt_program *prog = cg->prog;
+
+	cg->map_vars = xcalloc(prog->nmaps ? prog->nmaps : 1, sizeof(*cg->map_vars));
+	for (size_t i = 0; i < prog->nmaps; i++) {
+		const struct bt_map *m = &prog->maps[i];
+		uint32_t type = m->percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
+
+		cg->map_vars[i] = btf_map_define(cg, m->elf_name, type, m->key_size,
+						 m->value_size, m->max_entries ? m->max_entries : 1);
+	}
+	cg->ringbuf = btf_map_define(cg, RINGBUF_NAME, BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
+	prog->ringbuf_name = RINGBUF_NAME;
+}
+
+int codegen_run(const struct ast *ast, const struct bt_opts *opts, struct bt_program *prog,
+		struct diags *d)
+{
+	struct cg cg = {.opts = opts, .prog = prog, .d = d, .ast = ast};
+	const char *dump = opts ? opts->dump : NULL;
+	int err = -1;
+
+	ir_init(&cg, "tracetop");
+	btf_init(&cg);
+	define_maps(&cg);
+	node_foreach (&ast->probes, p)
+		gen_probe(&cg, p);
+	btf_finish(&cg);
+	if (cg.errors || d->nerr)
+		goto out;
+	err = emit_object(&cg, &prog->obj, &prog->obj_len, dump);
+	if (!err && dump && !strcmp(dump, "bpf"))
+		codegen_dump_bpf(prog, stdout);
+out:
+	free(cg.map_vars);
+	ir_dispose(&cg);
+	return err;
+}

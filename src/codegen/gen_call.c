@@ -1,0 +1,298 @@
+/*
+ * gen_call.c - function calls: the dispatch over enum func, and the
+ * value-producing builtins (str, buf, ksym, usym, kaddr, ntop, reg,
+ * macaddr, strftime, strncmp, bswap, signal, cgroupid, override ...), one
+ * function each. Map functions live in gen_maps.c and ring-buffer events
+ * in gen_printf.c; each family hands back its handler for a func.
+ */
+#define CODEGEN_INTERNAL
+#include <linux/bpf.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "codegen.h"
+
+#define AF_INET_  2
+#define AF_INET6_ 10
+
+static struct node *arg(struct node *n, int i)
+{
+	struct node *a = n->u.call.args.head;
+
+	while (a && i-- > 0)
+		a = a->next;
+	return a;
+}
+
+/* Length argument clamped to [0, max], so the verifier sees the bound. */
+static LLVMValueRef clamp_len(struct cg *cg, struct node *len, uint32_t max)
+{
+	LLVMValueRef v;
+
+	if (!len)
+		return ir_const(cg, max);
+	if (len->kind == N_INT)
+		return ir_const(cg, len->u.ival < max ? len->u.ival : max);
+	v = gen_expr(cg, len);
+	return LLVMBuildSelect(cg->b, LLVMBuildICmp(cg->b, LLVMIntUGT, v, ir_const(cg, max), ""),
+			       ir_const(cg, max), v, "");
+}
+
+bool gen_str_into(struct cg *cg, struct node *n, LLVMValueRef dst, uint32_t size)
+{
+	struct node *src = arg(n, 0);
+	uint32_t max = n->type->size < size ? n->type->size : size;
+
+	if (!src || src->type->kind == T_STR)
+		return false;
+	ir_memset(cg, dst, 0, size);
+	ir_probe_read_str(cg, dst, clamp_len(cg, arg(n, 1), max), gen_expr(cg, src),
+			  cg_space(cg, src->type));
+	return true;
+}
+
+static LLVMValueRef call_str(struct cg *cg, struct node *n)
+{
+	struct node *src = arg(n, 0);
+	LLVMValueRef p;
+
+	if (src->type->kind == T_STR)
+		return gen_expr(cg, src);
+	p = ir_alloca(cg, n->type->size, "str");
+	gen_str_into(cg, n, p, n->type->size);
+	return p;
+}
+
+static LLVMValueRef call_buf(struct cg *cg, struct node *n)
+{
+	uint32_t cap = n->type->size - 4;
+	struct node *src = arg(n, 0);
+	LLVMValueRef p = ir_alloca_zeroed(cg, n->type->size, "buf");
+	LLVMValueRef len = clamp_len(cg, arg(n, 1), cap);
+
+	ir_store(cg, p, len, 4);
+	ir_probe_read(cg, ir_gep(cg, p, 4), len, gen_expr(cg, src), cg_space(cg, src->type));
+	return p;
+}
+
+static LLVMValueRef pid_pair(struct cg *cg, LLVMValueRef v)
+{
+	LLVMValueRef p = ir_alloca(cg, 16, "pair");
+
+	ir_store(cg, p, v, 8);
+	ir_store(cg, ir_gep(cg, p, 8),
+		 LLVMBuildLShr(cg->b, ir_get_pid_tgid(cg), ir_const(cg, 32), ""), 8);
+	return p;
+}
+
+static LLVMValueRef call_identity(struct cg *cg, struct node *n)
+{
+	return gen_expr(cg, arg(n, 0));
+}
+
+static LLVMValueRef call_usym(struct cg *cg, struct node *n)
+{
+	return pid_pair(cg, gen_expr(cg, arg(n, 0)));
+}
+
+static LLVMValueRef call_stack(struct cg *cg, struct node *n)
+{
+	return gen_stack_value(cg, n->type);
+}
+
+/* kaddr("sym"): resolved now, from /proc/kallsyms. */
+static LLVMValueRef call_kaddr(struct cg *cg, struct node *n)
+{
+	struct node *name = arg(n, 0);
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], sym[256];
+	unsigned long long addr = 0, a;
+	char kind;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &a, &kind, sym) == 3 &&
+		    !strcmp(sym, name->u.str.s)) {
+			addr = a;
+			break;
+		}
+	if (f)
+		fclose(f);
+	if (!addr)
+		diag_err(cg->d, n->span, "Failed to resolve kernel symbol: %s", name->u.str.s);
+	return ir_const(cg, addr);
+}
+
+/* cgroupid("/sys/fs/cgroup/..."): the cgroup v2 id is its directory's inode. */
+static LLVMValueRef call_cgroupid(struct cg *cg, struct node *n)
+{
+	struct node *path = arg(n, 0);
+	struct stat st;
+
+	if (stat(path->u.str.s, &st)) {
+		diag_err(cg->d, n->span, "cgroupid: cannot stat %s", path->u.str.s);
+		return ir_const(cg, 0);
+	}
+	return ir_const(cg, st.st_ino);
+}
+
+static LLVMValueRef call_ntop(struct cg *cg, struct node *n)
+{
+	struct node *a0 = arg(n, 0), *a1 = arg(n, 1);
+	struct node *addr = a1 ? a1 : a0;
+	LLVMValueRef p = ir_alloca_zeroed(cg, 24, "inet");
+	const struct type *t = addr->type;
+	uint32_t len = t->kind == T_INT ? 4 : t->size > 16 ? 16 : t->size;
+
+	if (a1)
+		ir_store(cg, p, gen_expr(cg, a0), 8);
+	else
+		ir_store(cg, p, ir_const(cg, len == 16 ? AF_INET6_ : AF_INET_), 8);
+	if (cg_is_scalar(t))
+		ir_store(cg, ir_gep(cg, p, 8), gen_expr(cg, addr), 4);
+	else
+		ir_memcpy(cg, ir_gep(cg, p, 8), gen_expr(cg, addr), len);
+	return p;
+}
+
+static LLVMValueRef call_reg(struct cg *cg, struct node *n)
+{
+	return gen_reg(cg, arg(n, 0)->u.str.s, n->span);
+}
+
+static LLVMValueRef call_macaddr(struct cg *cg, struct node *n)
+{
+	struct node *a = arg(n, 0);
+	LLVMValueRef p;
+
+	if (!cg_is_scalar(a->type))
+		return gen_expr(cg, a);
+	p = ir_alloca_zeroed(cg, 8, "mac");
+	ir_probe_read(cg, p, ir_const32(cg, 6), gen_expr(cg, a), cg_space(cg, a->type));
+	return p;
+}
+
+static LLVMValueRef call_strftime(struct cg *cg, struct node *n)
+{
+	LLVMValueRef p = ir_alloca(cg, 16, "ts");
+
+	ir_store(cg, p, ir_const(cg, (uint64_t)n->u.call.fmt_id), 8);
+	ir_store(cg, ir_gep(cg, p, 8), gen_expr(cg, arg(n, 1)), 8);
+	return p;
+}
+
+/* strncmp(a, b, n): 0 when the first n bytes match, as C's == 0 */
+static LLVMValueRef call_strncmp(struct cg *cg, struct node *n)
+{
+	struct node *len = arg(n, 2);
+	uint32_t limit = len && len->kind == N_INT ? (uint32_t)len->u.ival : UINT32_MAX;
+	LLVMValueRef eq = gen_str_equal(cg, arg(n, 0), arg(n, 1), limit);
+
+	return LLVMBuildXor(cg->b, eq, ir_const(cg, 1), "");
+}
+
+static LLVMValueRef call_bswap(struct cg *cg, struct node *n)
+{
+	struct node *a = arg(n, 0);
+
+	return ir_bswap(cg, gen_expr(cg, a), a->type->size ? a->type->size : 8);
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+	{"SIGHUP", SIGHUP},   {"SIGINT", SIGINT},   {"SIGQUIT", SIGQUIT}, {"SIGILL", SIGILL},
+	{"SIGTRAP", SIGTRAP}, {"SIGABRT", SIGABRT}, {"SIGBUS", SIGBUS},   {"SIGFPE", SIGFPE},
+	{"SIGKILL", SIGKILL}, {"SIGUSR1", SIGUSR1}, {"SIGSEGV", SIGSEGV}, {"SIGUSR2", SIGUSR2},
+	{"SIGPIPE", SIGPIPE}, {"SIGALRM", SIGALRM}, {"SIGTERM", SIGTERM}, {"SIGCHLD", SIGCHLD},
+	{"SIGCONT", SIGCONT}, {"SIGSTOP", SIGSTOP}, {"SIGTSTP", SIGTSTP}, {"SIGURG", SIGURG},
+};
+
+static LLVMValueRef call_signal(struct cg *cg, struct node *n)
+{
+	struct node *a = arg(n, 0);
+	LLVMValueRef sig = NULL;
+
+	if (a->kind == N_STR) {
+		for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+			if (!strcmp(signals[i].name, a->u.str.s) ||
+			    !strcmp(signals[i].name + 3, a->u.str.s))
+				sig = ir_const(cg, signals[i].sig);
+		if (!sig) {
+			diag_err(cg->d, a->span, "Invalid string for signal: %s", a->u.str.s);
+			return ir_const(cg, 0);
+		}
+	} else {
+		sig = gen_expr(cg, a);
+	}
+	ir_send_signal(cg, sig);
+	return ir_const(cg, 0);
+}
+
+static LLVMValueRef call_override(struct cg *cg, struct node *n)
+{
+	LLVMValueRef args[] = {cg->ctx_arg, gen_expr(cg, arg(n, 0))};
+
+	ir_helper(cg, BPF_FUNC_override_return, cg->i64, args, 2);
+	return ir_const(cg, 0);
+}
+
+gen_call_fn gen_value_call(enum func fn)
+{
+	switch (fn) {
+	case F_STR:
+		return call_str;
+	case F_BUF:
+		return call_buf;
+	case F_KSYM:
+	case F_KPTR:
+	case F_UPTR:
+	case F_STRERROR:
+		return call_identity;
+	case F_USYM:
+		return call_usym;
+	case F_KADDR:
+		return call_kaddr;
+	case F_KSTACK:
+	case F_USTACK:
+		return call_stack;
+	case F_NTOP:
+		return call_ntop;
+	case F_REG:
+		return call_reg;
+	case F_CGROUPID:
+		return call_cgroupid;
+	case F_MACADDR:
+		return call_macaddr;
+	case F_STRFTIME:
+		return call_strftime;
+	case F_STRNCMP:
+		return call_strncmp;
+	case F_BSWAP:
+		return call_bswap;
+	case F_SIGNAL:
+		return call_signal;
+	case F_OVERRIDE:
+		return call_override;
+	default:
+		return NULL;
+	}
+}
+
+LLVMValueRef gen_call(struct cg *cg, struct node *n)
+{
+	enum func fn = n->u.call.fn;
+	gen_call_fn f = gen_value_call(fn);
+
+	if (!f)
+		f = gen_map_call(fn);
+	if (!f)
+		f = gen_event_call(fn);
+	if (!f) {
+		cg_error(cg, n->span, n->u.call.name);
+		return ir_const(cg, 0);
+	}
+	return f(cg, n);
+}
