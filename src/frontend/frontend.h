@@ -159,10 +159,12 @@ struct attach_point {
 	struct span span;
 	enum probe_kind kind;    /* filled by probespec.c */
 	const char *target;      /* see struct bt_probe for the meaning per kind */
-	const char *ns;
-	const char *func;
+	const char *ns;          /* usdt: provider; uprobe: language ("cpp"); watchpoint: mode */
+	const char *func;        /* watchpoint func+argN: the function */
 	uint64_t offset, address, period_ns, freq_hz, count;
-	bool has_wildcard;
+				 /* watchpoint: count = length in bytes, offset = N of
+				    func+argN (address then 0) */
+	bool has_wildcard;       /* '*', '?' or '[' in target, ns or func */
 	struct attach_point *next;
 };
 
@@ -180,7 +182,9 @@ struct node {
 		struct {
 			enum builtin b;
 			int argn;      /* B_ARG/B_SARG */
-			const char *name; /* as written */
+			const char *name; /* as written; the parser makes every bare
+					     identifier an N_BUILTIN (argn -1), sema
+					     resolves it (builtin, enum, macro...) */
 		} builtin;
 		struct {
 			const char *name;
@@ -233,7 +237,8 @@ struct node {
 			struct node *operand;
 		} cast;
 		struct {
-			struct type_name tn; /* when of a type */
+			struct type_name tn; /* when of a type; sizeof(foo) with a
+						bare word parses as expr = N_BUILTIN */
 			struct node *expr;   /* when of an expression */
 		} size_of;
 		struct {
@@ -285,7 +290,8 @@ struct node {
 			struct span body_span;
 		} struct_def;
 		struct {
-			struct node_list items; /* N_ASSIGN of N_VAR-like names */
+			struct node_list items; /* N_ASSIGN: lhs N_VAR named by the key,
+						   rhs N_INT, N_STR or N_BUILTIN (a word) */
 		} config;
 	} u;
 };
@@ -293,7 +299,8 @@ struct node {
 #define node_foreach(list, n) for (struct node *n = (list)->head; n; n = n->next)
 
 struct ast {
-	struct node_list includes; /* not used beyond -d ast */
+	struct node_list includes; /* N_STR: each preprocessor line (#include,
+				      #define, #!...) as written */
 	struct node_list structs;  /* N_STRUCT_DEF */
 	struct node *config;       /* N_CONFIG or NULL */
 	struct node_list probes;   /* N_PROBE */
@@ -330,6 +337,7 @@ struct node *parse_new_node(struct parser *p, enum node_kind k, struct span sp);
 struct span parse_span_from(struct parser *p, struct span start); /* start .. prev */
 void parse_enter(struct parser *p, struct span sp); /* depth++, fails when too deep */
 void parse_leave(struct parser *p);
+bool parse_is_keyword(const char *s); /* if, else, while ...: never an expression */
 /* parser_expr.c */
 struct node *parse_expr(struct parser *p);
 bool parse_at_type_name(struct parser *p, int k); /* is token k the start of a type? */

@@ -119,6 +119,12 @@ static bool name_in(const char *s, const char *const *tab, size_t n)
 	return false;
 }
 
+bool parse_is_keyword(const char *s)
+{
+	return name_in(s, keywords, ARRAY_SIZE(keywords)) && strcmp(s, "sizeof") &&
+	       strcmp(s, "offsetof") && strcmp(s, "config");
+}
+
 static bool is_arg_name(const char *s)
 {
 	const char *d = NULL;

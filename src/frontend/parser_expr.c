@@ -403,6 +403,8 @@ static struct node *parse_primary(struct parser *p)
 		return n;
 	}
 	case TK_IDENT:
+		if (parse_is_keyword(t->sval))
+			break;
 		return parse_ident_expr(p);
 	case TK_PUNCT:
 		if (parse_is(p, 0, "("))

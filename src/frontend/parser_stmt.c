@@ -163,8 +163,7 @@ static struct node *parse_stmt(struct parser *p, bool *ends_in_block)
 		parse_fail(p, t, "}");
 	if (parse_is(p, 0, "if") && t->kind == TK_IDENT)
 		return parse_if(p);
-	if (t->kind == TK_IDENT && (!strcmp(t->sval, "unroll") || !strcmp(t->sval, "while")) &&
-	    parse_is(p, 1, "(")) {
+	if (t->kind == TK_IDENT && (!strcmp(t->sval, "unroll") || !strcmp(t->sval, "while"))) {
 		struct token kw = parse_next(p);
 		bool unroll = kw.sval[0] == 'u';
 		n = parse_new_node(p, unroll ? N_UNROLL : N_WHILE, kw.span);
@@ -182,7 +181,7 @@ static struct node *parse_stmt(struct parser *p, bool *ends_in_block)
 		n->span = parse_span_from(p, kw.span);
 		return n;
 	}
-	if (t->kind == TK_IDENT && !strcmp(t->sval, "for") && parse_is(p, 1, "(")) {
+	if (t->kind == TK_IDENT && !strcmp(t->sval, "for")) {
 		parse_enter(p, t->span);
 		n = parse_for(p);
 		parse_leave(p);

@@ -5,7 +5,8 @@
  * main.c's compile() up to the ast dump: diagnostics on stderr, exit 1 on
  * an error, the tree on stdout otherwise.
  *
- * usage: parse_driver -e 'program' | parse_driver file.bt
+ * usage: parse_driver [-d ast] [--dry-run] (-e 'program' | file.bt)
+ * (--dry-run: parse only, print nothing but diagnostics)
  */
 #include "../../src/frontend/frontend.h"
 
@@ -39,26 +40,39 @@ int main(int argc, char **argv)
 	char *owned = NULL;
 	int err = 0;
 
-	if (argc == 3 && !strcmp(argv[1], "-e")) {
+	bool dump = true;
+	const char *prog = NULL, *file = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-d") && i + 1 < argc)
+			i++;
+		else if (!strcmp(argv[i], "--dry-run"))
+			dump = false;
+		else if (!strcmp(argv[i], "-e") && i + 1 < argc)
+			prog = argv[++i];
+		else if (!file && !prog)
+			file = argv[i];
+	}
+	if (prog) {
 		src.name = "stdin";
-		src.text = argv[2];
-		src.len = strlen(argv[2]);
-	} else if (argc == 2) {
-		owned = read_file(argv[1], &src.len);
+		src.text = prog;
+		src.len = strlen(prog);
+	} else if (file) {
+		owned = read_file(file, &src.len);
 		if (!owned) {
-			fprintf(stderr, "ERROR: failed to open %s\n", argv[1]);
+			fprintf(stderr, "ERROR: failed to open %s\n", file);
 			return 1;
 		}
-		src.name = argv[1];
+		src.name = file;
 		src.text = owned;
 	} else {
-		fprintf(stderr, "usage: parse_driver -e PROGRAM | parse_driver FILE\n");
+		fprintf(stderr, "usage: parse_driver [-d ast] [--dry-run] (-e PROGRAM | FILE)\n");
 		return 2;
 	}
 	diags_init(&d, &src);
 	if (parse_program(&src, &arena, &d, &ast) || d.nerr)
 		err = 1;
-	else
+	else if (dump)
 		ast_dump(&ast, stdout);
 	diags_print(&d, stderr);
 	diags_free(&d);
