@@ -1,0 +1,280 @@
+/*
+ * sema_probes.c - attach points to bt_probes and BPF functions.
+ *
+ * Each attach point as written becomes one or more bt_probe entries
+ * (tracepoint wildcards are expanded against tracefs) and one or more
+ * probe_fns: a wildcard whose body reads `probe`, or `args` of a
+ * tracepoint, needs one function per target (the constant probe index and
+ * the args layout differ); otherwise one function is attached to every
+ * target. The first function types the N_PROBE's own predicate and body;
+ * the others get deep copies (sema_copy_node), so every function has its
+ * own typed tree for codegen.
+ *
+ * Also here: the attach-point level checks bpftrace makes (one BEGIN, one
+ * END) and the `args` record of each function.
+ */
+#define _GNU_SOURCE
+#include "sema.h"
+
+#include "../runtime/runtime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void copy_list(struct sema *s, struct node_list *dst, const struct node_list *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	node_foreach(src, n) node_list_append(dst, sema_copy_node(s, n));
+}
+
+struct node *sema_copy_node(struct sema *s, const struct node *n)
+{
+	if (!n)
+		return NULL;
+	struct node *c = arena_alloc(s->a, sizeof(*c));
+	*c = *n;
+	c->next = NULL;
+	switch (n->kind) {
+	case N_CALL:
+		copy_list(s, &c->u.call.args, &n->u.call.args);
+		break;
+	case N_MAP:
+		copy_list(s, &c->u.map.keys, &n->u.map.keys);
+		break;
+	case N_BINOP:
+		c->u.binop.lhs = sema_copy_node(s, n->u.binop.lhs);
+		c->u.binop.rhs = sema_copy_node(s, n->u.binop.rhs);
+		break;
+	case N_UNOP:
+		c->u.unop.operand = sema_copy_node(s, n->u.unop.operand);
+		break;
+	case N_TERNARY:
+		c->u.ternary.cond = sema_copy_node(s, n->u.ternary.cond);
+		c->u.ternary.then = sema_copy_node(s, n->u.ternary.then);
+		c->u.ternary.els = sema_copy_node(s, n->u.ternary.els);
+		break;
+	case N_FIELD:
+		c->u.field.base = sema_copy_node(s, n->u.field.base);
+		break;
+	case N_INDEX:
+		c->u.index.base = sema_copy_node(s, n->u.index.base);
+		c->u.index.index = sema_copy_node(s, n->u.index.index);
+		break;
+	case N_TUPLE:
+		copy_list(s, &c->u.tuple.elems, &n->u.tuple.elems);
+		break;
+	case N_TUPLE_GET:
+		c->u.tuple_get.base = sema_copy_node(s, n->u.tuple_get.base);
+		break;
+	case N_CAST:
+		c->u.cast.operand = sema_copy_node(s, n->u.cast.operand);
+		break;
+	case N_SIZEOF:
+		c->u.size_of.expr = sema_copy_node(s, n->u.size_of.expr);
+		break;
+	case N_EXPR_STMT:
+		c->u.expr_stmt.expr = sema_copy_node(s, n->u.expr_stmt.expr);
+		break;
+	case N_ASSIGN:
+		c->u.assign.lhs = sema_copy_node(s, n->u.assign.lhs);
+		c->u.assign.rhs = sema_copy_node(s, n->u.assign.rhs);
+		break;
+	case N_IF:
+		c->u.if_.cond = sema_copy_node(s, n->u.if_.cond);
+		c->u.if_.then = sema_copy_node(s, n->u.if_.then);
+		c->u.if_.els = sema_copy_node(s, n->u.if_.els);
+		break;
+	case N_UNROLL:
+		c->u.unroll.count = sema_copy_node(s, n->u.unroll.count);
+		c->u.unroll.body = sema_copy_node(s, n->u.unroll.body);
+		break;
+	case N_WHILE:
+		c->u.while_.cond = sema_copy_node(s, n->u.while_.cond);
+		c->u.while_.body = sema_copy_node(s, n->u.while_.body);
+		break;
+	case N_FOR:
+		c->u.for_.var = sema_copy_node(s, n->u.for_.var);
+		c->u.for_.map = sema_copy_node(s, n->u.for_.map);
+		c->u.for_.body = sema_copy_node(s, n->u.for_.body);
+		break;
+	case N_RETURN:
+		c->u.ret.expr = sema_copy_node(s, n->u.ret.expr);
+		break;
+	case N_BLOCK:
+		copy_list(s, &c->u.block.stmts, &n->u.block.stmts);
+		break;
+	default:
+		break;
+	}
+	return c;
+}
+
+bool sema_kind_is(const struct sema *s, enum probe_kind k)
+{
+	return s->fn && s->fn->kind == k;
+}
+
+/* Which builtins the body reads, by name (resolution comes later). */
+struct uses {
+	bool probe, args;
+};
+
+static void find_uses(struct sema *s, struct node *n, void *arg)
+{
+	struct uses *u = arg;
+
+	(void)s;
+	if (n->kind != N_BUILTIN || !n->u.builtin.name)
+		return;
+	if (!strcmp(n->u.builtin.name, "probe"))
+		u->probe = true;
+	else if (!strcmp(n->u.builtin.name, "args"))
+		u->args = true;
+}
+
+/* [A-Za-z0-9_] only, short enough to read in bpftool */
+static char *prog_name(const char *name, size_t idx)
+{
+	struct strbuf sb = {0};
+
+	for (const char *c = name; *c && sb.len < 40; c++) {
+		bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			  (*c >= '0' && *c <= '9');
+		sb_putc(&sb, ok ? *c : '_');
+	}
+	sb_printf(&sb, "_%zu", idx);
+	return sb_steal(&sb);
+}
+
+static struct bt_probe *probe_new(struct sema *s, const struct attach_point *ap, const char *name)
+{
+	struct bt_probe *bp = xcalloc(1, sizeof(*bp));
+
+	bp->kind = ap->kind;
+	bp->name = xstrdup(name);
+	bp->target = ap->target ? xstrdup(ap->target) : NULL;
+	bp->ns = ap->ns ? xstrdup(ap->ns) : NULL;
+	bp->func = ap->func ? xstrdup(ap->func) : NULL;
+	bp->offset = ap->offset;
+	bp->address = ap->address;
+	bp->period_ns = ap->period_ns;
+	bp->freq_hz = ap->freq_hz;
+	bp->count = ap->count;
+	bp->pid = s->opts ? s->opts->pid : 0;
+	vec_push(&s->probes, bp);
+	return bp;
+}
+
+/* The name `probe` prints: the canonical provider, then the rest as written. */
+static const char *full_name(struct sema *s, const struct attach_point *ap)
+{
+	if (ap->kind == PK_BEGIN || ap->kind == PK_END)
+		return ap->kind == PK_BEGIN ? "BEGIN" : "END";
+	const char *colon = strchr(ap->raw, ':');
+	return arena_printf(s->a, "%s%s", probe_kind_name(ap->kind), colon ? colon : "");
+}
+
+static const struct type *tp_args(struct sema *s, const char *cat, const char *event,
+				  struct span sp)
+{
+	const struct type *rec = NULL;
+	int err = tracefs_tp_record(sema_btf(s), s->a, cat, event, &rec);
+
+	if (err < 0 || !rec) {
+		diag_err(s->d, sp, "Could not read the format of tracepoint %s:%s", cat, event);
+		return NULL;
+	}
+	return rec;
+}
+
+/* One written attach point: its bt_probes and probe_fns. */
+static void expand_ap(struct sema *s, struct attach_point *ap,
+		      const struct uses *u, struct vec *fns)
+{
+	size_t first = s->probes.len;
+	struct vec targets = {0}; /* "cat:event" for expanded tracepoints */
+	bool per_target = false;
+
+	if (ap->kind == PK_BEGIN || ap->kind == PK_END) {
+		bool *seen = ap->kind == PK_BEGIN ? &s->have_begin : &s->have_end;
+		if (*seen)
+			diag_err(s->d, ap->span, "More than one %s probe defined",
+				 ap->kind == PK_BEGIN ? "BEGIN" : "END");
+		*seen = true;
+	}
+	if (ap->kind == PK_TRACEPOINT && ap->has_wildcard) {
+		int n = tracefs_tp_glob(ap->target, ap->func, &targets);
+		if (n < 0) {
+			diag_err(s->d, ap->span, "tracefs is not available to expand %s", ap->raw);
+			return;
+		}
+		if (n == 0) {
+			diag_err(s->d, ap->span, "No probes matched %s", ap->raw);
+			return;
+		}
+		per_target = u->probe || u->args;
+		vec_foreach(&targets, i)
+		{
+			char *ce = targets.items[i];
+			char *colon = strchr(ce, ':');
+			struct attach_point one = *ap;
+			*colon = 0;
+			one.target = ce;
+			one.func = colon + 1;
+			probe_new(s, &one,
+				  arena_printf(s->a, "tracepoint:%s:%s", ce, colon + 1));
+		}
+	} else {
+		probe_new(s, ap, full_name(s, ap));
+	}
+	size_t last = s->probes.len;
+	size_t nfn = per_target ? last - first : 1;
+	for (size_t i = 0; i < nfn && last > first; i++) {
+		struct probe_fn *fn = arena_alloc(s->a, sizeof(*fn));
+		fn->kind = ap->kind;
+		fn->probe_lo = per_target ? first + i : first;
+		fn->probe_hi = per_target ? first + i + 1 : last;
+		fn->probe_index = fn->probe_lo;
+		struct bt_probe *bp0 = s->probes.items[fn->probe_lo];
+		char *pn = prog_name(per_target ? bp0->name : full_name(s, ap), s->fn_seq++);
+		fn->prog_name = arena_strdup(s->a, pn);
+		for (size_t k = fn->probe_lo; k < fn->probe_hi; k++) {
+			struct bt_probe *bp = s->probes.items[k];
+			bp->prog_name = xstrdup(pn);
+		}
+		free(pn);
+		if (ap->kind == PK_TRACEPOINT && u->args && fn->probe_hi - fn->probe_lo == 1)
+			fn->args = tp_args(s, bp0->target, bp0->func, ap->span);
+		vec_push(fns, fn);
+	}
+	vec_foreach(&targets, i) free(targets.items[i]);
+	vec_free(&targets);
+}
+
+void sema_expand_probes(struct sema *s)
+{
+	int id = 0;
+
+	node_foreach(&s->ast->probes, p)
+	{
+		struct uses u = {0};
+		struct vec fns = {0};
+		struct probe_info *info = arena_alloc(s->a, sizeof(*info));
+
+		p->u.probe.probe_id = id++;
+		sema_walk(s, p->u.probe.pred, find_uses, &u);
+		sema_walk(s, p->u.probe.body, find_uses, &u);
+		for (struct attach_point *ap = p->u.probe.aps; ap; ap = ap->next)
+			expand_ap(s, ap, &u, &fns);
+		info->nfns = fns.len;
+		info->fns = arena_alloc(s->a, sizeof(*info->fns) * (fns.len ? fns.len : 1));
+		vec_foreach(&fns, i)
+		{
+			info->fns[i] = *(struct probe_fn *)fns.items[i];
+			info->fns[i].pred = i ? sema_copy_node(s, p->u.probe.pred) : p->u.probe.pred;
+			info->fns[i].body = i ? sema_copy_node(s, p->u.probe.body) : p->u.probe.body;
+		}
+		vec_free(&fns);
+		p->u.probe.info = info;
+	}
+}
