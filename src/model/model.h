@@ -102,6 +102,10 @@ struct snapshot {
 };
 
 void snapshot_free(struct snapshot *s);
+/* snapshot.c: a heap snapshot with nmaps zeroed maps; allocations below it
+ * (entries, strings, counts) come from its arena via snapshot_alloc */
+struct snapshot *snapshot_new(size_t nmaps);
+void *snapshot_alloc(struct snapshot *s, size_t n); /* zeroed */
 
 /*
  * What a run produces, delivered to an output sink (plain text, JSON, the
@@ -118,7 +122,14 @@ struct sink_ops {
 	void (*exit_begin)(void *ctx);                       /* before the exit map dump */
 	void (*flush)(void *ctx);
 	void *ctx;
+	/* optional (may be NULL): formatted output with its origin (EV_PRINTF,
+	 * EV_TIME, EV_JOIN, EV_CAT, EV_SYSTEM), so JSON can tag it "printf",
+	 * "time", "join", "cat", "syscall". Call through sink_output(). */
+	void (*output)(void *ctx, enum event_kind kind, const char *s, size_t len);
 };
+
+/* snapshot.c: calls ops->output when set, else ops->text */
+void sink_output(const struct sink_ops *ops, enum event_kind kind, const char *s, size_t len);
 
 /* hist.c: bucket labels and bounds, shared by text, json and the TUI */
 /* label as bpftrace 0.17 prints it: "[4, 8)", "(..., 0)", "[1K, 2K)" */

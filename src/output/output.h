@@ -15,4 +15,66 @@ struct output *output_new_json(FILE *f, const struct bt_opts *o);
 const struct sink_ops *output_sink(struct output *out);
 void output_free(struct output *out); /* flushes; does not close f */
 
+/* private to text.c and json.c: the sink state behind struct output */
+struct output {
+	FILE *f;
+	bool quiet;
+	struct sink_ops ops;
+	struct strbuf sb;
+};
+
+/* text.c: bpftrace 0.17's classic text, appended to a strbuf */
+/*
+ * A value as bpftrace prints it: integers, strings, buffers (\x escapes),
+ * tuples "(1, a)", records "{ .a = 1 }", arrays "[1,2]", aggregates (divided
+ * by div, 0 = 1), stacks as "\n" + frames indented by stack_indent spaces
+ * (4 in map keys, 8 elsewhere; perf mode "\t<hex> sym").
+ */
+void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint64_t div);
+/* "[k1, k2]" for a keyed map entry, "" for a scalar map */
+void text_key(struct strbuf *sb, const struct map_snapshot *m, const struct value *key);
+/* the rows of one histogram (16/8/52 columns), nothing when it is all zero */
+void text_hist(struct strbuf *sb, const struct hist *h, uint64_t div);
+/* a whole map as print(@m, top, div) and the exit dump print it */
+void text_map(struct strbuf *sb, const struct map_snapshot *m, uint64_t top, uint64_t div);
+/* a stack: "\n" then one line per frame */
+void text_stack(struct strbuf *sb, const struct value *v, int indent);
+
+/* json.c: bpftrace 0.17's -f json shapes */
+void json_string(struct strbuf *sb, const char *s, size_t len); /* quoted, escaped */
+void json_value(struct strbuf *sb, const struct value *v, uint64_t div);
+/* the full line for a map ("{"type": "map", ...}\n"), nothing for an empty map */
+void json_map(struct strbuf *sb, const struct map_snapshot *m, uint64_t top, uint64_t div);
+
+/*
+ * printf.c: bpftrace's printf. A conversion is
+ *   %[-][width][.precision][hh|h|l|ll|j|z|t](d|u|x|X|o)  integers
+ *   %[-][width][.precision][l|ll]p  %[-][width]c  %[-][width][.precision]s
+ *   %r %rx %rh                                          buffers
+ * Anything else (%i, %+d, %f ...) is not a conversion and consumes nothing.
+ */
+enum printf_arg {
+	PF_INT, /* d u x X o c p */
+	PF_STR, /* s: strings, and anything printable as text */
+	PF_BUF, /* r rx rh */
+};
+
+struct printf_conv {
+	uint32_t start, end; /* byte offsets of "%...x" in the format */
+	enum printf_arg arg;
+	char conv[3]; /* "d", "x", "rx" ... */
+};
+
+/* Find the conversions of fmt; *out (xmalloc'd, caller frees) gets them.
+ * Returns how many, i.e. how many arguments the format takes. */
+size_t printf_parse(const char *fmt, struct printf_conv **out);
+/* Format like bpftrace: args are the decoded arguments in order. */
+void printf_format(struct strbuf *sb, const char *fmt, const struct value *args, size_t nargs);
+/* time()/strftime(): local time of epoch_ns, with bpftrace's %f (microseconds) */
+void printf_strftime(struct strbuf *sb, const char *fmt, uint64_t epoch_ns);
+/* join(): the strings separated by delim, then a newline */
+void printf_join(struct strbuf *sb, const char *const *strs, size_t n, const char *delim);
+/* buffers as %r (printable kept, others \xNN), %rx (all \xNN), %rh ("61 62") */
+void printf_buf(struct strbuf *sb, const uint8_t *b, size_t len, const char *conv);
+
 #endif

@@ -1,0 +1,359 @@
+/*
+ * json.c - bpftrace 0.17's `-f json` output: one JSON object per line.
+ *
+ * Shapes (FORMATS.md): {"type": "map"|"hist"|"stats"|"value"|"printf"|
+ * "time"|"join"|"cat"|"syscall"|"attached_probes"|"lost_events", "data":
+ * ...}. Keys of a keyed map become one string, components joined with ","
+ * and formatted as text; tuples and arrays are arrays without spaces,
+ * records are { "field": value } objects, histograms arrays of bucket
+ * objects. Empty maps print nothing. Like bpftrace, the sink still writes
+ * the "\n\n" that precedes the exit dump.
+ */
+#include "output.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+void json_string(struct strbuf *sb, const char *s, size_t len)
+{
+	sb_putc(sb, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"':
+			sb_puts(sb, "\\\"");
+			break;
+		case '\\':
+			sb_puts(sb, "\\\\");
+			break;
+		case '\n':
+			sb_puts(sb, "\\n");
+			break;
+		case '\r':
+			sb_puts(sb, "\\r");
+			break;
+		case '\t':
+			sb_puts(sb, "\\t");
+			break;
+		default:
+			if (c < 0x20)
+				sb_printf(sb, "\\u%04x", c);
+			else
+				sb_putc(sb, (char)c);
+		}
+	}
+	sb_putc(sb, '"');
+}
+
+/* a value's text form as a JSON string */
+static void json_text_string(struct strbuf *sb, const struct value *v, int stack_indent)
+{
+	struct strbuf t = {0};
+	text_value(&t, v, stack_indent, 1);
+	json_string(sb, t.buf ? t.buf : "", t.len);
+	sb_free(&t);
+}
+
+static uint64_t div_or_one(uint64_t div)
+{
+	return div ? div : 1;
+}
+
+static void json_int(struct strbuf *sb, uint64_t u, bool is_signed, uint64_t div)
+{
+	if (is_signed)
+		sb_printf(sb, "%" PRId64, (int64_t)u / (int64_t)div_or_one(div));
+	else
+		sb_printf(sb, "%" PRIu64, u / div_or_one(div));
+}
+
+/*
+ * bpftrace 0.17 computes log2 bucket bounds for JSON as C ints: from
+ * [2G, 4G) on they wrap ({"min": -2147483648, "max": 0}); the shift count
+ * wraps at 32 as it does on x86. Only bucket 33 is reachable from its BPF
+ * side, but we keep the arithmetic for every bucket.
+ */
+static void log2_bounds_as_int(int64_t idx, int64_t *lo, int64_t *hi)
+{
+	uint32_t lo_bits = (uint32_t)1 << ((idx - 2) & 31);
+	uint32_t hi_bits = ((uint32_t)1 << ((idx - 1) & 31)) - 1;
+	*lo = (int32_t)lo_bits;
+	*hi = (int32_t)hi_bits;
+}
+
+static void json_hist(struct strbuf *sb, const struct hist *h, uint64_t div)
+{
+	int64_t first = -1, last = -1;
+	uint32_t n = h->nbuckets;
+
+	if (h->kind == HIST_LINEAR && h->lstep > 0) {
+		uint64_t used = (uint64_t)((h->lmax - h->lmin) / h->lstep) + 2;
+		if (used < n)
+			n = (uint32_t)used;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (h->counts[i]) {
+			if (first < 0)
+				first = i;
+			last = i;
+		}
+	}
+	if (h->kind == HIST_LINEAR)
+		div = 1; /* bpftrace ignores print()'s div for lhist */
+	sb_putc(sb, '[');
+	for (int64_t i = first; first >= 0 && i <= last; i++) {
+		int64_t lo, hi;
+		bool has_lo, has_hi;
+		hist_bucket_bounds(h, (uint32_t)i, &lo, &has_lo, &hi, &has_hi);
+		if (h->kind == HIST_LOG2 && i >= 3)
+			log2_bounds_as_int(i, &lo, &hi);
+		if (i != first)
+			sb_puts(sb, ", ");
+		sb_putc(sb, '{');
+		if (has_lo)
+			sb_printf(sb, "\"min\": %" PRId64 ", ", lo);
+		if (has_hi)
+			sb_printf(sb, "\"max\": %" PRId64 ", ", hi);
+		sb_printf(sb, "\"count\": %" PRIu64 "}", h->counts[i] / div_or_one(div));
+	}
+	sb_putc(sb, ']');
+}
+
+void json_value(struct strbuf *sb, const struct value *v, uint64_t div)
+{
+	switch (v->kind) {
+	case V_NONE:
+		sb_puts(sb, "null");
+		break;
+	case V_INT:
+		json_int(sb, v->u, v->is_signed, 1);
+		break;
+	case V_COUNT:
+	case V_SUM:
+	case V_MIN:
+	case V_MAX:
+		json_int(sb, v->u, v->is_signed, div);
+		break;
+	case V_STR:
+		json_string(sb, v->str.s, strnlen(v->str.s, v->str.len));
+		break;
+	case V_BUF:
+	case V_STACK:
+		json_text_string(sb, v, 8);
+		break;
+	case V_TUPLE:
+	case V_ARRAY:
+		sb_putc(sb, '[');
+		for (size_t i = 0; i < v->tuple.n; i++) {
+			if (i)
+				sb_putc(sb, ',');
+			json_value(sb, &v->tuple.elems[i], 1);
+		}
+		sb_putc(sb, ']');
+		break;
+	case V_RECORD:
+		sb_puts(sb, "{ ");
+		for (size_t i = 0; i < v->tuple.n; i++) {
+			const char *name = v->tuple.names ? v->tuple.names[i] : "";
+			if (i)
+				sb_puts(sb, ", ");
+			json_string(sb, name, strlen(name));
+			sb_puts(sb, ": ");
+			json_value(sb, &v->tuple.elems[i], 1);
+		}
+		sb_puts(sb, " }");
+		break;
+	case V_AVG: {
+		int64_t avg = 0;
+		if (v->stats.count)
+			avg = v->is_signed ? v->stats.total / (int64_t)v->stats.count
+					   : (int64_t)((uint64_t)v->stats.total / v->stats.count);
+		json_int(sb, (uint64_t)avg, true, div);
+		break;
+	}
+	case V_STATS: {
+		int64_t avg = v->stats.count ? v->stats.total / (int64_t)v->stats.count : 0;
+		sb_printf(sb,
+			  "{\"count\": %" PRIu64 ", \"average\": %" PRId64 ", \"total\": %" PRId64
+			  "}",
+			  v->stats.count, avg, v->stats.total);
+		break;
+	}
+	case V_HIST:
+		json_hist(sb, &v->hist, div);
+		break;
+	}
+}
+
+/* "k1,k2" as one JSON string */
+static void json_key(struct strbuf *sb, const struct value *key)
+{
+	struct strbuf t = {0};
+	if (key->kind == V_TUPLE) {
+		for (size_t i = 0; i < key->tuple.n; i++) {
+			if (i)
+				sb_putc(&t, ',');
+			text_value(&t, &key->tuple.elems[i], 4, 1);
+		}
+	} else {
+		text_value(&t, key, 4, 1);
+	}
+	json_string(sb, t.buf ? t.buf : "", t.len);
+	sb_free(&t);
+}
+
+static const char *json_map_type(const struct map_snapshot *m)
+{
+	switch (m->agg) {
+	case AGG_HIST:
+	case AGG_LHIST:
+		return "hist";
+	case AGG_AVG:
+	case AGG_STATS:
+		return "stats";
+	default:
+		return "map";
+	}
+}
+
+void json_map(struct strbuf *sb, const struct map_snapshot *m, uint64_t top, uint64_t div)
+{
+	if (!m->n)
+		return;
+	struct map_snapshot c = *m;
+	c.entries = xmalloc(m->n * sizeof(*c.entries));
+	memcpy(c.entries, m->entries, m->n * sizeof(*c.entries));
+	map_sort_entries(&c);
+	if (m->agg == AGG_STATS)
+		top = div = 0;
+
+	sb_printf(sb, "{\"type\": \"%s\", \"data\": {", json_map_type(m));
+	json_string(sb, m->name, strlen(m->name));
+	sb_puts(sb, ": ");
+	if (!m->has_keys) {
+		json_value(sb, &c.entries[0].val, div);
+	} else {
+		size_t skip = top && c.n > top ? c.n - top : 0;
+		sb_putc(sb, '{');
+		for (size_t i = skip; i < c.n; i++) {
+			if (i != skip)
+				sb_puts(sb, ", ");
+			json_key(sb, &c.entries[i].key);
+			sb_puts(sb, ": ");
+			json_value(sb, &c.entries[i].val, div);
+		}
+		sb_putc(sb, '}');
+	}
+	sb_puts(sb, "}}\n");
+	free(c.entries);
+}
+
+/* The JSON sink. */
+static void out_write(struct output *o)
+{
+	if (o->sb.len)
+		fwrite(o->sb.buf, 1, o->sb.len, o->f);
+	sb_reset(&o->sb);
+}
+
+static void js_attached(void *ctx, size_t nprobes)
+{
+	struct output *o = ctx;
+	if (o->quiet)
+		return;
+	fprintf(o->f, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %zu}}\n", nprobes);
+}
+
+static const char *event_type(enum event_kind kind)
+{
+	switch (kind) {
+	case EV_TIME:
+		return "time";
+	case EV_JOIN:
+		return "join";
+	case EV_CAT:
+		return "cat";
+	case EV_SYSTEM:
+		return "syscall";
+	default:
+		return "printf";
+	}
+}
+
+static void js_output(void *ctx, enum event_kind kind, const char *s, size_t len)
+{
+	struct output *o = ctx;
+	sb_printf(&o->sb, "{\"type\": \"%s\", \"data\": ", event_type(kind));
+	json_string(&o->sb, s, len);
+	sb_puts(&o->sb, "}\n");
+	out_write(o);
+}
+
+static void js_text(void *ctx, const char *s, size_t len)
+{
+	js_output(ctx, EV_PRINTF, s, len);
+}
+
+static void js_value(void *ctx, const struct value *v)
+{
+	struct output *o = ctx;
+	sb_puts(&o->sb, "{\"type\": \"value\", \"data\": ");
+	json_value(&o->sb, v, 1);
+	sb_puts(&o->sb, "}\n");
+	out_write(o);
+}
+
+static void js_map(void *ctx, const struct map_snapshot *m, uint64_t top, uint64_t div)
+{
+	struct output *o = ctx;
+	json_map(&o->sb, m, top, div);
+	out_write(o);
+}
+
+static void js_lost(void *ctx, uint64_t n)
+{
+	struct output *o = ctx;
+	fprintf(o->f, "{\"type\": \"lost_events\", \"data\": {\"events\": %" PRIu64 "}}\n", n);
+}
+
+static void js_error(void *ctx, const char *msg)
+{
+	struct output *o = ctx;
+	sb_puts(&o->sb, "{\"type\": \"helper_error\", \"msg\": ");
+	json_string(&o->sb, msg, strlen(msg));
+	sb_puts(&o->sb, "}\n");
+	out_write(o);
+}
+
+static void js_exit_begin(void *ctx)
+{
+	struct output *o = ctx;
+	fputs("\n\n", o->f);
+}
+
+static void js_flush(void *ctx)
+{
+	struct output *o = ctx;
+	fflush(o->f);
+}
+
+struct output *output_new_json(FILE *f, const struct bt_opts *opts)
+{
+	struct output *o = xcalloc(1, sizeof(*o));
+	o->f = f;
+	o->quiet = opts && opts->quiet;
+	o->ops = (struct sink_ops){
+		.attached = js_attached,
+		.text = js_text,
+		.value = js_value,
+		.map = js_map,
+		.lost = js_lost,
+		.error = js_error,
+		.exit_begin = js_exit_begin,
+		.flush = js_flush,
+		.output = js_output,
+		.ctx = o,
+	};
+	return o;
+}

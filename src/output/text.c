@@ -1,0 +1,353 @@
+/*
+ * text.c - bpftrace 0.17's classic text output.
+ *
+ * Formats values, map keys, histograms and whole maps into a strbuf exactly
+ * as bpftrace 0.17 prints them (FORMATS.md), and implements the plain text
+ * sink on top: "Attaching N probes...", printf text as it comes, print()
+ * of maps and values, "Lost N events", and the "\n\n" before the exit dump.
+ * Maps are sorted here (on a private copy of the entry array), so the
+ * runtime may hand over entries in any order.
+ */
+#include "output.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HIST_LABEL_WIDTH 16
+#define HIST_COUNT_WIDTH 8
+#define HIST_BAR_WIDTH   52
+
+static uint64_t div_or_one(uint64_t div)
+{
+	return div ? div : 1;
+}
+
+static void put_int(struct strbuf *sb, uint64_t u, bool is_signed, uint64_t div)
+{
+	if (is_signed)
+		sb_printf(sb, "%" PRId64, (int64_t)u / (int64_t)div_or_one(div));
+	else
+		sb_printf(sb, "%" PRIu64, u / div_or_one(div));
+}
+
+static int64_t avg_of(const struct value *v)
+{
+	if (!v->stats.count)
+		return 0;
+	if (v->is_signed)
+		return v->stats.total / (int64_t)v->stats.count;
+	return (int64_t)((uint64_t)v->stats.total / v->stats.count);
+}
+
+void text_stack(struct strbuf *sb, const struct value *v, int indent)
+{
+	sb_putc(sb, '\n');
+	for (size_t i = 0; i < v->stack.n; i++) {
+		const char *frame = v->stack.frames ? v->stack.frames[i] : NULL;
+		uint64_t addr = v->stack.addrs ? v->stack.addrs[i] : 0;
+		switch (v->stack.mode) {
+		case STACK_PERF:
+			sb_printf(sb, "\t%" PRIx64 " %s\n", addr, frame ? frame : "");
+			break;
+		case STACK_RAW:
+			sb_printf(sb, "%" PRIx64 "\n", addr);
+			break;
+		default:
+			sb_printf(sb, "%*s", indent, "");
+			if (frame)
+				sb_puts(sb, frame);
+			else
+				sb_printf(sb, "0x%" PRIx64, addr);
+			sb_putc(sb, '\n');
+			break;
+		}
+	}
+}
+
+void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint64_t div)
+{
+	switch (v->kind) {
+	case V_NONE:
+		break;
+	case V_INT:
+		put_int(sb, v->u, v->is_signed, 1);
+		break;
+	case V_COUNT:
+	case V_SUM:
+	case V_MIN:
+	case V_MAX:
+		put_int(sb, v->u, v->is_signed, div);
+		break;
+	case V_STR:
+		sb_putn(sb, v->str.s, v->str.len);
+		break;
+	case V_BUF:
+		printf_buf(sb, v->buf.bytes, v->buf.len, "r");
+		break;
+	case V_TUPLE:
+		sb_putc(sb, '(');
+		for (size_t i = 0; i < v->tuple.n; i++) {
+			if (i)
+				sb_puts(sb, ", ");
+			text_value(sb, &v->tuple.elems[i], 8, 1);
+		}
+		sb_putc(sb, ')');
+		break;
+	case V_RECORD:
+		sb_puts(sb, "{ ");
+		for (size_t i = 0; i < v->tuple.n; i++) {
+			if (i)
+				sb_puts(sb, ", ");
+			sb_printf(sb, ".%s = ", v->tuple.names ? v->tuple.names[i] : "");
+			text_value(sb, &v->tuple.elems[i], 8, 1);
+		}
+		sb_puts(sb, " }");
+		break;
+	case V_ARRAY:
+		sb_putc(sb, '[');
+		for (size_t i = 0; i < v->tuple.n; i++) {
+			if (i)
+				sb_putc(sb, ',');
+			text_value(sb, &v->tuple.elems[i], 8, 1);
+		}
+		sb_putc(sb, ']');
+		break;
+	case V_STACK:
+		text_stack(sb, v, stack_indent);
+		break;
+	case V_AVG:
+		put_int(sb, (uint64_t)avg_of(v), true, div);
+		break;
+	case V_STATS:
+		sb_printf(sb, "count %" PRIu64 ", average %" PRId64 ", total %" PRId64,
+			  v->stats.count, avg_of(v), v->stats.total);
+		break;
+	case V_HIST:
+		text_hist(sb, &v->hist, div);
+		break;
+	}
+}
+
+void text_key(struct strbuf *sb, const struct map_snapshot *m, const struct value *key)
+{
+	if (!m->has_keys || key->kind == V_NONE)
+		return;
+	sb_putc(sb, '[');
+	if (key->kind == V_TUPLE) {
+		for (size_t i = 0; i < key->tuple.n; i++) {
+			if (i)
+				sb_puts(sb, ", ");
+			text_value(sb, &key->tuple.elems[i], 4, 1);
+		}
+	} else {
+		text_value(sb, key, 4, 1);
+	}
+	sb_putc(sb, ']');
+}
+
+/* one "label  count |@@@@   |" row */
+static void hist_row(struct strbuf *sb, const char *label, uint64_t count, uint64_t max,
+		     uint64_t div)
+{
+	int bar = 0;
+	if (max)
+		bar = (int)((float)count / (float)max * HIST_BAR_WIDTH);
+	sb_printf(sb, "%-*s%*" PRIu64 " |", HIST_LABEL_WIDTH, label, HIST_COUNT_WIDTH,
+		  count / div_or_one(div));
+	for (int i = 0; i < HIST_BAR_WIDTH; i++)
+		sb_putc(sb, i < bar ? '@' : ' ');
+	sb_puts(sb, "|\n");
+}
+
+/* the buckets a histogram can use: the linear one has (max-min)/step + 2 */
+static uint32_t hist_used_buckets(const struct hist *h)
+{
+	if (h->kind == HIST_LINEAR && h->lstep > 0) {
+		uint64_t n = (uint64_t)((h->lmax - h->lmin) / h->lstep) + 2;
+		if (n < h->nbuckets)
+			return (uint32_t)n;
+	}
+	return h->nbuckets;
+}
+
+void text_hist(struct strbuf *sb, const struct hist *h, uint64_t div)
+{
+	uint32_t n = hist_used_buckets(h);
+	int64_t first = -1, last = -1;
+	uint64_t max = 0;
+	char label[64];
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t c = h->counts[i];
+		if (c) {
+			if (first < 0)
+				first = i;
+			last = i;
+		}
+		if (c > max)
+			max = c;
+	}
+	if (first < 0)
+		return;
+	/* bpftrace divides the printed counts but not the bars; lhist ignores div */
+	if (h->kind == HIST_LINEAR)
+		div = 1;
+	for (int64_t i = first; i <= last; i++) {
+		hist_bucket_label(h, (uint32_t)i, label, sizeof(label));
+		hist_row(sb, label, h->counts[i], max, div);
+	}
+}
+
+static bool is_hist_map(const struct map_snapshot *m)
+{
+	return m->agg == AGG_HIST || m->agg == AGG_LHIST;
+}
+
+static bool is_stats_map(const struct map_snapshot *m)
+{
+	return m->agg == AGG_AVG || m->agg == AGG_STATS;
+}
+
+/* a sorted shallow copy of the map, so const snapshots can be printed */
+static struct map_snapshot sorted_copy(const struct map_snapshot *m)
+{
+	struct map_snapshot c = *m;
+	if (m->n) {
+		c.entries = xmalloc(m->n * sizeof(*c.entries));
+		memcpy(c.entries, m->entries, m->n * sizeof(*c.entries));
+		map_sort_entries(&c);
+	}
+	return c;
+}
+
+void text_map(struct strbuf *sb, const struct map_snapshot *m, uint64_t top, uint64_t div)
+{
+	if (!m->n) {
+		sb_puts(sb, is_stats_map(m) ? "\n\n" : "\n");
+		return;
+	}
+	struct map_snapshot c = sorted_copy(m);
+	if (m->agg == AGG_STATS)
+		top = div = 0; /* bpftrace ignores both for stats() */
+	size_t skip = top && c.n > top ? c.n - top : 0;
+	for (size_t i = skip; i < c.n; i++) {
+		const struct map_entry *e = &c.entries[i];
+		sb_puts(sb, c.name);
+		text_key(sb, &c, &e->key);
+		if (is_hist_map(m) || e->val.kind == V_HIST) {
+			sb_puts(sb, ": \n");
+			text_value(sb, &e->val, 8, div);
+			sb_putc(sb, '\n');
+		} else {
+			sb_puts(sb, ": ");
+			text_value(sb, &e->val, 8, div);
+			sb_putc(sb, '\n');
+		}
+	}
+	if (is_stats_map(m))
+		sb_putc(sb, '\n');
+	free(c.entries);
+}
+
+/* The text sink. */
+static void out_write(struct output *o)
+{
+	if (o->sb.len)
+		fwrite(o->sb.buf, 1, o->sb.len, o->f);
+	sb_reset(&o->sb);
+}
+
+static void text_attached(void *ctx, size_t nprobes)
+{
+	struct output *o = ctx;
+	if (o->quiet)
+		return;
+	fprintf(o->f, "Attaching %zu probe%s...\n", nprobes, nprobes == 1 ? "" : "s");
+}
+
+static void text_text(void *ctx, const char *s, size_t len)
+{
+	struct output *o = ctx;
+	fwrite(s, 1, len, o->f);
+}
+
+static void text_output(void *ctx, enum event_kind kind, const char *s, size_t len)
+{
+	(void)kind;
+	text_text(ctx, s, len);
+}
+
+static void text_print_value(void *ctx, const struct value *v)
+{
+	struct output *o = ctx;
+	text_value(&o->sb, v, 8, 1);
+	sb_putc(&o->sb, '\n');
+	out_write(o);
+}
+
+static void text_print_map(void *ctx, const struct map_snapshot *m, uint64_t top, uint64_t div)
+{
+	struct output *o = ctx;
+	text_map(&o->sb, m, top, div);
+	out_write(o);
+}
+
+static void text_lost(void *ctx, uint64_t n)
+{
+	struct output *o = ctx;
+	fprintf(o->f, "Lost %" PRIu64 " events\n", n);
+}
+
+static void text_error(void *ctx, const char *msg)
+{
+	struct output *o = ctx;
+	fflush(o->f);
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void text_exit_begin(void *ctx)
+{
+	struct output *o = ctx;
+	fputs("\n\n", o->f);
+}
+
+static void text_flush(void *ctx)
+{
+	struct output *o = ctx;
+	fflush(o->f);
+}
+
+struct output *output_new_text(FILE *f, const struct bt_opts *opts)
+{
+	struct output *o = xcalloc(1, sizeof(*o));
+	o->f = f;
+	o->quiet = opts && opts->quiet;
+	o->ops = (struct sink_ops){
+		.attached = text_attached,
+		.text = text_text,
+		.value = text_print_value,
+		.map = text_print_map,
+		.lost = text_lost,
+		.error = text_error,
+		.exit_begin = text_exit_begin,
+		.flush = text_flush,
+		.output = text_output,
+		.ctx = o,
+	};
+	return o;
+}
+
+const struct sink_ops *output_sink(struct output *out)
+{
+	return &out->ops;
+}
+
+void output_free(struct output *out)
+{
+	if (!out)
+		return;
+	fflush(out->f);
+	sb_free(&out->sb);
+	free(out);
+}

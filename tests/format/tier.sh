@@ -1,0 +1,82 @@
+#!/bin/sh
+# Format tier: the classic text and JSON formatters, the printf engine and
+# histogram labels, against goldens produced by bpftrace 0.17 itself
+# (cases/*.bt -> *.txt, *.json via regen.sh) plus hand-checked goldens for
+# what bpftrace cannot make in BEGIN (synth.*, labels.golden). No root.
+cd "$(dirname "$0")/../.." || exit 1
+out=build/tests/format
+mkdir -p "$out"
+srcs="$(ls src/base/*.c src/model/*.c src/output/*.c)"
+objs=$(echo "$srcs" | sed 's|^src/|build/|; s|\.c$|.o|')
+if ! make -s $objs >"$out/make.log" 2>&1; then
+	echo "FAIL format_build: make failed (see $out/make.log)"
+	exit 0
+fi
+if ! cc -std=gnu11 -g -O1 -Wall -Wextra -o "$out/driver" tests/format/driver.c $objs -lm \
+	>"$out/cc.log" 2>&1; then
+	echo "FAIL format_driver_build: cc failed (see $out/cc.log)"
+	exit 0
+fi
+drv="$out/driver"
+
+# compare: NAME EXPECTED ACTUAL
+compare() {
+	if cmp -s "$2" "$3"; then
+		echo "PASS $1"
+	else
+		first=$(diff "$2" "$3" | sed -n '2p' | cut -c1-60)
+		echo "FAIL $1: differs from $2 ($first)"
+		diff "$2" "$3" | head -20 | sed 's/^/    /'
+	fi
+}
+
+# every JSON line must parse, and stay one object per line
+json_valid() {
+	python3 -c '
+import json, sys
+for n, line in enumerate(open(sys.argv[1]), 1):
+    if not line.strip():
+        continue
+    try:
+        o = json.loads(line)
+    except Exception as e:
+        print("line %d: %s" % (n, e)); sys.exit(1)
+    if not isinstance(o, dict) or "type" not in o:
+        print("line %d: not a typed object" % n); sys.exit(1)
+' "$1"
+}
+
+for bt in tests/format/cases/*.bt; do
+	name=$(basename "$bt" .bt)
+	for fmt in txt json; do
+		golden=tests/format/cases/$name.$fmt
+		if [ ! -f "$golden" ]; then
+			echo "SKIP format_${name}_$fmt: no golden (run tests/format/regen.sh as root)"
+			continue
+		fi
+		mode=text
+		[ $fmt = json ] && mode=json
+		"$drv" $mode "$bt" >"$out/$name.$fmt" 2>"$out/$name.$fmt.err"
+		compare "format_${name}_$fmt" "$golden" "$out/$name.$fmt"
+		if [ $fmt = json ]; then
+			if msg=$(json_valid "$out/$name.json"); then
+				echo "PASS format_${name}_json_parses"
+			else
+				echo "FAIL format_${name}_json_parses: $msg"
+			fi
+		fi
+	done
+done
+
+"$drv" labels >"$out/labels.out"
+compare format_hist_labels tests/format/labels.golden "$out/labels.out"
+"$drv" synth text >"$out/synth.txt"
+compare format_synth_text tests/format/synth.txt "$out/synth.txt"
+"$drv" synth json >"$out/synth.json"
+compare format_synth_json tests/format/synth.json "$out/synth.json"
+if msg=$(json_valid "$out/synth.json"); then
+	echo "PASS format_synth_json_parses"
+else
+	echo "FAIL format_synth_json_parses: $msg"
+fi
+exit 0
