@@ -668,7 +668,10 @@ int kbtf_arg_lines(struct kbtf *kb, const char *name, bool raw_tp, struct vec *o
 		if (!pa[i].type)
 			continue;
 		cstr(r.btf, pa[i].type, &sb);
-		sb_printf(&sb, " %s", pn && *pn ? pn : "");
+		if (pn && *pn)
+			sb_printf(&sb, " %s", pn);
+		else
+			sb_printf(&sb, " arg%d", i - (raw_tp ? 1 : 0));
 		vec_push(out, sb_steal(&sb));
 		added++;
 	}

@@ -1,0 +1,360 @@
+/*
+ * list.c - `tracetop -l [search]` and `-lv`: the probes this machine offers.
+ *
+ * The search is bpftrace's: "provider:rest", where the provider may be an
+ * alias (t, k, u, s, h, rt, it, f ...) or a glob, and each ':'-separated
+ * part of the rest is a glob of its own ('*' never crosses a ':'). A search
+ * without ':' is a glob for the last part of every provider
+ * ("*openat" finds tracepoint:syscalls:sys_enter_openat). As in bpftrace
+ * 0.17, a tracepoint search with one part is an event glob in any category
+ * ("tracepoint:sched*" = "tracepoint:*:sched*").
+ *
+ * Output follows bpftrace 0.17: providers in name order, each provider's
+ * probes sorted, one per line; -lv adds the arguments indented by four
+ * spaces (tracepoint format fields without common_*, BTF parameters for
+ * kfunc/rawtracepoint). Listing everything shows what 0.17 shows
+ * (hardware, iter, kfunc/kprobe when the kernel has them, software,
+ * tracepoint); rawtracepoint, kretprobe, kretfunc, fentry/fexit and
+ * BEGIN/END are listed when named explicitly. Deliberate difference: 0.17
+ * prints "software:<search>:" once instead of the event names; we print
+ * "software:cpu-clock:" etc., one per matching event.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lister {
+	FILE *out;
+	bool verbose;
+	bool explicit_provider; /* the provider part had no wildcard */
+	struct kbtf *kb;        /* opened on first need */
+	bool kb_tried;
+	struct arena scratch;
+	int err;
+};
+
+struct provider_ent {
+	const char *name;
+	const char *alias;
+	bool explicit_only; /* not part of "list everything" */
+	int (*list)(struct lister *l, const struct provider_ent *p, const char *rest);
+};
+
+/* perf event names bpftrace knows, with their short aliases */
+static const char *const sw_events[][2] = {
+	{"alignment-faults", NULL}, {"bpf-output", NULL},   {"context-switches", "cs"},
+	{"cpu-clock", "cpu"},       {"cpu-migrations", NULL}, {"dummy", NULL},
+	{"emulation-faults", NULL}, {"major-faults", NULL}, {"minor-faults", NULL},
+	{"page-faults", "faults"},  {"task-clock", NULL},
+};
+
+static const char *const hw_events[][2] = {
+	{"backend-stalls", NULL},        {"branch-instructions", "branches"},
+	{"branch-misses", NULL},         {"bus-cycles", NULL},
+	{"cache-misses", NULL},          {"cache-references", NULL},
+	{"cpu-cycles", "cycles"},        {"frontend-stalls", NULL},
+	{"instructions", NULL},          {"ref-cycles", NULL},
+};
+
+static struct kbtf *lister_btf(struct lister *l)
+{
+	if (!l->kb_tried) {
+		l->kb_tried = true;
+		l->kb = kbtf_open();
+	}
+	return l->kb;
+}
+
+static void print_args(struct lister *l, struct vec *lines)
+{
+	vec_foreach(lines, i)
+	{
+		fprintf(l->out, "    %s\n", (char *)lines->items[i]);
+		free(lines->items[i]);
+	}
+	lines->len = 0;
+}
+
+static int list_perf(struct lister *l, const struct provider_ent *p, const char *rest)
+{
+	bool hw = !strcmp(p->name, "hardware");
+	size_t n = hw ? ARRAY_SIZE(hw_events) : ARRAY_SIZE(sw_events);
+	char *glob = xstrdup(rest);
+
+	glob[strcspn(glob, ":")] = '\0'; /* "cpu-clock:1000": the count is no glob */
+	for (size_t i = 0; i < n; i++) {
+		const char *const *ev = hw ? hw_events[i] : sw_events[i];
+
+		if (glob_match(glob, ev[0]) || (ev[1] && glob_match(glob, ev[1])))
+			fprintf(l->out, "%s:%s:\n", p->name, ev[0]);
+	}
+	free(glob);
+	return 0;
+}
+
+static void print_tp_fields(struct lister *l, const char *cat, const char *event)
+{
+	struct tp_field *f;
+	int n = tracefs_tp_fields(cat, event, &f);
+
+	for (int i = 0; i < n; i++) {
+		const char *ct = f[i].ctype;
+		const char *lb = strrchr(ct, '[');
+
+		if (!strncmp(f[i].name, "common_", 7))
+			continue;
+		/* "char[16]" + "prev_comm" -> "char prev_comm[16]", but
+		 * "__data_loc char[]" keeps its brackets, as the format file does */
+		if (lb && ct[strlen(ct) - 1] == ']' && strncmp(ct, "__data_loc", 10) &&
+		    strncmp(ct, "__rel_loc", 9))
+			fprintf(l->out, "    %.*s %s%s\n", (int)(lb - ct), ct, f[i].name, lb);
+		else
+			fprintf(l->out, "    %s %s\n", ct, f[i].name);
+	}
+	if (n > 0)
+		tracefs_tp_fields_free(f, n);
+}
+
+static int list_tracepoint(struct lister *l, const struct provider_ent *p, const char *rest)
+{
+	char *buf = xstrdup(rest), *colon = strchr(buf, ':');
+	const char *cat = buf, *event;
+	struct vec v = {0};
+	int n;
+
+	if (colon) {
+		*colon = '\0';
+		event = colon + 1;
+	} else if (glob_has_wildcard(buf)) {
+		cat = "*";
+		event = buf;
+	} else {
+		free(buf);
+		if (!l->explicit_provider)
+			return 0;
+		fprintf(stderr, "ERROR: %s probe type requires 2 arguments\n", p->name);
+		return -EINVAL;
+	}
+	n = tracefs_tp_glob(cat, event, &v);
+	free(buf);
+	if (n < 0)
+		fprintf(stderr, "ERROR: cannot read tracepoints from tracefs: %s\n", strerror(-n));
+	vec_foreach(&v, i)
+	{
+		char *name = v.items[i];
+
+		fprintf(l->out, "tracepoint:%s\n", name);
+		if (l->verbose) {
+			char *c = strchr(name, ':');
+
+			*c = '\0';
+			print_tp_fields(l, name, c + 1);
+		}
+		free(name);
+	}
+	vec_free(&v);
+	return n < 0 ? n : 0;
+}
+
+static int list_rawtracepoint(struct lister *l, const struct provider_ent *p, const char *rest)
+{
+	struct kbtf *kb = lister_btf(l);
+	struct vec v = {0}, lines = {0};
+	const char *glob = strrchr(rest, ':') ? strrchr(rest, ':') + 1 : rest;
+
+	kbtf_list_raw_tps(kb, &v);
+	vec_foreach(&v, i)
+	{
+		if (!glob_match(glob, v.items[i]))
+			continue;
+		fprintf(l->out, "%s:%s\n", p->name, (char *)v.items[i]);
+		if (l->verbose && kbtf_arg_lines(kb, v.items[i], true, &lines) > 0)
+			print_args(l, &lines);
+	}
+	vec_free(&v);
+	vec_free(&lines);
+	return 0;
+}
+
+static int traceable_warning(int err)
+{
+	fprintf(stderr, "WARNING: Could not read symbols from %s/available_filter_functions: %s\n",
+		tracefs_path() ? tracefs_path() : "/sys/kernel/tracing", strerror(-err));
+	return 0;
+}
+
+/* kprobe/kretprobe: what ftrace can trace */
+static int list_kprobe(struct lister *l, const struct provider_ent *p, const char *rest)
+{
+	struct kbtf *kb = lister_btf(l);
+	struct vec v = {0};
+	int n;
+
+	if (!kb)
+		return 0;
+	n = kbtf_traceable_funcs(kb, &v);
+	if (n < 0)
+		return traceable_warning(n);
+	vec_foreach(&v, i)
+		if (glob_match(rest, v.items[i]))
+			fprintf(l->out, "%s:%s\n", p->name, (char *)v.items[i]);
+	vec_free(&v);
+	return 0;
+}
+
+/* kfunc/fentry: BTF functions that ftrace can trace (all of them when the
+ * traceable list is unreadable and the provider was asked for by name) */
+static int list_kfunc(struct lister *l, const struct provider_ent *p, const char *rest)
+{
+	struct kbtf *kb = lister_btf(l);
+	struct vec v = {0}, lines = {0};
+	bool filter;
+
+	if (!kb)
+		return 0;
+	filter = kbtf_traceable(kb, "schedule") >= 0;
+	if (!filter && !l->explicit_provider)
+		return 0;
+	kbtf_list_funcs(kb, &v);
+	vec_foreach(&v, i)
+	{
+		const char *fn = v.items[i];
+
+		if (!glob_match(rest, fn) || (filter && kbtf_traceable(kb, fn) != 1))
+			continue;
+		fprintf(l->out, "%s:%s\n", p->name, fn);
+		if (l->verbose && kbtf_arg_lines(kb, fn, false, &lines) > 0)
+			print_args(l, &lines);
+	}
+	vec_free(&v);
+	vec_free(&lines);
+	return 0;
+}
+
+static int list_iter(struct lister *l, const struct provider_ent *p, const char *rest)
+{
+	static const char *const iters[] = {"task", "task_file"};
+	struct kbtf *kb = lister_btf(l);
+
+	for (size_t i = 0; i < ARRAY_SIZE(iters); i++) {
+		char *st = xasprintf("bpf_iter__%s", iters[i]);
+
+		if (kbtf_has_struct(kb, st) && glob_match(rest, iters[i]))
+			fprintf(l->out, "%s:%s\n", p->name, iters[i]);
+		free(st);
+	}
+	return 0;
+}
+
+static int list_uprobe(struct lister *l, const struct provider_ent *p, const char *rest)
+{
+	const char *colon = strchr(rest, ':');
+	char *bin, *path;
+	struct elf_cache *ec;
+	struct vec v = {0};
+	int n;
+
+	if (!colon) {
+		if (!l->explicit_provider)
+			return 0;
+		fprintf(stderr, "ERROR: %s probe type requires 2 arguments\n", p->name);
+		return -EINVAL;
+	}
+	bin = xstrndup(rest, colon - rest);
+	path = bin_resolve(bin);
+	if (!path) {
+		fprintf(stderr, "ERROR: uprobe target file '%s' does not exist or is not executable\n",
+			bin);
+		free(bin);
+		return -ENOENT;
+	}
+	ec = elf_cache_new();
+	n = elf_cache_funcs(ec, path, &v);
+	if (n < 0)
+		fprintf(stderr, "ERROR: %s: %s\n", path, strerror(-n));
+	/* bpftrace 0.17 leaves out GCC's partial-inlining clones (".part.N") */
+	vec_foreach(&v, i)
+		if (glob_match(colon + 1, v.items[i]) && !strstr(v.items[i], ".part."))
+			fprintf(l->out, "%s:%s:%s\n", p->name, strchr(bin, '/') ? bin : path,
+				(char *)v.items[i]);
+	vec_free(&v);
+	elf_cache_free(ec);
+	free(path);
+	free(bin);
+	return n < 0 ? n : 0;
+}
+
+static int list_special(struct lister *l, const struct provider_ent *p, const char *rest)
+{
+	(void)rest;
+	fprintf(l->out, "%s\n", p->name);
+	return 0;
+}
+
+/* in name order: the order of a full listing */
+static const struct provider_ent providers[] = {
+	{"BEGIN", NULL, true, list_special},
+	{"END", NULL, true, list_special},
+	{"fentry", NULL, true, list_kfunc},
+	{"fexit", NULL, true, list_kfunc},
+	{"hardware", "h", false, list_perf},
+	{"iter", "it", false, list_iter},
+	{"kfunc", "f", false, list_kfunc},
+	{"kprobe", "k", false, list_kprobe},
+	{"kretfunc", "fr", true, list_kfunc},
+	{"kretprobe", "kr", true, list_kprobe},
+	{"rawtracepoint", "rt", true, list_rawtracepoint},
+	{"software", "s", false, list_perf},
+	{"tracepoint", "t", false, list_tracepoint},
+	{"uprobe", "u", true, list_uprobe},
+	{"uretprobe", "ur", true, list_uprobe},
+};
+
+int rt_list_probes(const char *search, bool verbose, FILE *out)
+{
+	struct lister l = {.out = out, .verbose = verbose};
+	const char *colon, *rest;
+	char *prov;
+	int err = 0;
+
+	if (!search || !*search)
+		search = "*";
+	colon = strchr(search, ':');
+	if (colon) {
+		prov = xstrndup(search, colon - search);
+		rest = colon + 1;
+	} else {
+		prov = xstrdup("*");
+		rest = search;
+	}
+	l.explicit_provider = !glob_has_wildcard(prov);
+	/* "BEGIN" / "END" alone name the special probes */
+	if (!colon && !glob_has_wildcard(search)) {
+		for (size_t i = 0; i < ARRAY_SIZE(providers); i++)
+			if (providers[i].list == list_special && !strcmp(search, providers[i].name))
+				fprintf(out, "%s\n", search);
+		free(prov);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(providers); i++) {
+		const struct provider_ent *p = &providers[i];
+		bool named = !strcmp(prov, p->name) || (p->alias && !strcmp(prov, p->alias));
+		int e;
+
+		if (p->list == list_special)
+			continue;
+		if (l.explicit_provider ? !named : (p->explicit_only || !glob_match(prov, p->name)))
+			continue;
+		e = p->list(&l, p, rest);
+		if (e && !err)
+			err = e;
+	}
+	free(prov);
+	kbtf_close(l.kb);
+	arena_free(&l.scratch);
+	fflush(out);
+	return err;
+}
