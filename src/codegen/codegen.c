@@ -66,13 +66,13 @@ LLVMValueRef cg_config_field(struct cg *cg, uint32_t off)
 	ir_set_block(cg, no);
 	ir_br(cg, end);
 	ir_set_block(cg, end);
-	ir_scratch_end(cg, key, 4);
 	phi = LLVMBuildPhi(cg->b, cg->i64, "cfg");
 	vals[0] = v;
 	vals[1] = ir_const(cg, 0);
 	bbs[0] = yes;
 	bbs[1] = no;
 	LLVMAddIncoming(phi, vals, bbs, 2);
+	ir_scratch_end(cg, key, 4);
 	return phi;
 }
 

@@ -124,13 +124,15 @@ LLVMValueRef gen_map_read(struct cg *cg, struct node *n)
 	bbs[1] = br.missing;
 	ir_br(cg, br.done);
 	ir_set_block(cg, br.done);
-	key_end(cg, n, k);
-	if (!scalar)
+	if (!scalar) {
+		key_end(cg, n, k);
 		return res;
+	}
 	vals[0] = v;
 	vals[1] = ir_const(cg, 0);
 	phi = LLVMBuildPhi(cg->b, cg->i64, "");
 	LLVMAddIncoming(phi, vals, bbs, 2);
+	key_end(cg, n, k);
 	return phi;
 }
 
@@ -174,11 +176,11 @@ LLVMValueRef gen_map_incdec(struct cg *cg, struct node *map, enum binop op, LLVM
 	bbs[1] = LLVMGetInsertBlock(cg->b);
 	ir_br(cg, br.done);
 	ir_set_block(cg, br.done);
-	key_end(cg, map, k);
 	phi = LLVMBuildPhi(cg->b, cg->i64, "");
 	vals[0] = post ? old1 : new1;
 	vals[1] = post ? ir_const(cg, 0) : new2;
 	LLVMAddIncoming(phi, vals, bbs, 2);
+	key_end(cg, map, k);
 	return phi;
 }
 

@@ -1,6 +1,11 @@
 #!/bin/sh
-# Codegen tier: builds the test drivers against the codegen objects and
-# runs them as root against the real kernel (BPF load + BPF_PROG_TEST_RUN).
+# Codegen tier, run as root against the real kernel:
+#  - plumbing: a module built by hand through codegen's API, loaded and run;
+#  - cases/*.bt: programs compiled by the real frontend + codegen, loaded
+#    (the verifier must accept them), run (BEGIN by BPF_PROG_TEST_RUN,
+#    tracepoints attached around a fixed workload, END), their ring buffer
+#    records and maps printed canonically and compared with cases/*.out.
+# UPDATE=1 rewrites the .out files (review the diff before committing).
 cd "$(dirname "$0")/../.." || exit 1
 out=build/tests/codegen
 mkdir -p "$out"
@@ -8,20 +13,48 @@ if [ "$(id -u)" != 0 ]; then
 	echo "SKIP codegen: needs root to load BPF"
 	exit 0
 fi
-objs="build/codegen/ir.o build/codegen/btf_maps.o build/codegen/emit.o"
-base=$(ls src/base/*.c 2>/dev/null | sed 's|^src/|build/|; s|\.c$|.o|')
-if ! make -s $objs $base >"$out/make.log" 2>&1; then
+LLVM_CFLAGS=$(llvm-config-19 --cflags | sed 's/-std=[^ ]*//')
+LLVM_LIBS="$(llvm-config-19 --ldflags --libs) $(llvm-config-19 --system-libs)"
+PKG_LIBS=$(pkg-config --libs libbpf libelf ncursesw zlib)
+CC_FLAGS="-std=gnu11 -g -O1 -Wall -Wextra $LLVM_CFLAGS"
+
+cg_objs=$(ls src/codegen/*.c | sed 's|^src/|build/|; s|\.c$|.o|')
+base_objs=$(ls src/base/*.c 2>/dev/null | sed 's|^src/|build/|; s|\.c$|.o|')
+if ! make -s $cg_objs $base_objs >"$out/make.log" 2>&1; then
 	echo "FAIL codegen_build: make failed (see $out/make.log)"
 	exit 0
 fi
-LLVM_CFLAGS=$(llvm-config-19 --cflags | sed 's/-std=[^ ]*//')
-LLVM_LIBS="$(llvm-config-19 --ldflags --libs) $(llvm-config-19 --system-libs)"
-if ! cc -std=gnu11 -g -O1 -Wall -Wextra $LLVM_CFLAGS -o "$out/plumbing" tests/codegen/plumbing.c \
-	$objs $base $LLVM_LIBS $(pkg-config --libs libbpf libelf zlib) -lm >"$out/cc.log" 2>&1; then
+if cc $CC_FLAGS -o "$out/plumbing" tests/codegen/plumbing.c $cg_objs $base_objs \
+	$LLVM_LIBS $PKG_LIBS -lm >"$out/cc.log" 2>&1; then
+	"$out/plumbing" 2>"$out/plumbing.err"
+else
 	echo "FAIL plumbing_build: cc failed (see $out/cc.log)"
-	cat "$out/cc.log" >&2
+fi
+
+# the end-to-end cases need every stage but main.c
+lib_objs=$(ls src/*.c src/*/*.c | grep -v '^src/main\.c$' | sed 's|^src/|build/|; s|\.c$|.o|')
+if ! make -s $lib_objs >"$out/make-e2e.log" 2>&1 ||
+	! cc $CC_FLAGS -o "$out/cg_e2e" tests/codegen/e2e.c $lib_objs $LLVM_LIBS $PKG_LIBS -lm \
+		>"$out/cc-e2e.log" 2>&1; then
+	echo "FAIL codegen_e2e_build: the frontend/codegen did not build (see $out/make-e2e.log, $out/cc-e2e.log)"
 	exit 0
 fi
-"$out/plumbing"
-[ -x tests/codegen/e2e.sh ] && tests/codegen/e2e.sh
+mount | grep -q ' type tracefs ' || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+for bt in tests/codegen/cases/*.bt; do
+	[ -e "$bt" ] || continue
+	name=cg_$(basename "$bt" .bt)
+	want=${bt%.bt}.out
+	got=$out/$(basename "$bt" .bt).got
+	"$out/cg_e2e" "$bt" >"$got" 2>"$got.err"
+	if [ -n "$UPDATE" ]; then
+		cp "$got" "$want"
+	fi
+	if [ ! -e "$want" ]; then
+		echo "FAIL $name: no $want"
+	elif cmp -s "$got" "$want"; then
+		echo "PASS $name"
+	else
+		echo "FAIL $name: $(diff "$want" "$got" | grep '^[<>]' | head -1 | cut -c1-120)"
+	fi
+done
 exit 0
