@@ -6,13 +6,18 @@
 # Sets PARSE_FULL=1 when PARSE_CMD is the real binary (sema runs too on
 # --dry-run), 0 for the driver.
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# The binary is copied first: others may relink ./tracetop while we run.
+# PARSE_DRIVER=1 forces the driver.
 PARSE_FULL=0
-if [ -z "${PARSE_DRIVER:-}" ] && [ -x "$TOP/tracetop" ] &&
-	"$TOP/tracetop" -d ast -e 'BEGIN { }' >/dev/null 2>&1; then
-	PARSE_CMD="$TOP/tracetop"
+mkdir -p "$TOP/tests/out/bin"
+snap="$TOP/tests/out/bin/tracetop-parse.$$"
+if [ -z "${PARSE_DRIVER:-}" ] && [ -x "$TOP/tracetop" ] && cp "$TOP/tracetop" "$snap" 2>/dev/null &&
+	"$snap" -d ast -e 'BEGIN { }' >/dev/null 2>&1; then
+	mv -f "$snap" "$TOP/tests/out/bin/tracetop-parse"
+	PARSE_CMD="$TOP/tests/out/bin/tracetop-parse"
 	PARSE_FULL=1
 else
-	mkdir -p "$TOP/tests/out/bin"
+	rm -f "$snap"
 	drv="$TOP/tests/out/bin/parse_driver"
 	srcs="$TOP/tests/parse/parse_driver.c $TOP/src/base/*.c $TOP/src/frontend/lexer.c
 	      $TOP/src/frontend/parser*.c $TOP/src/frontend/probespec.c $TOP/src/frontend/ast_dump.c"
