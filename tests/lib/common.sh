@@ -1,0 +1,25 @@
+# Sourced by the tiers: paths, the workload binary, the tracer under test.
+#   TOP      top of the repository (the tiers run from there)
+#   TRACER   tracer under test (default ./tracetop; set TRACER=/usr/bin/bpftrace
+#            to run a tier against the reference)
+#   BTCASE   the case runner (tests/lib/btcase.py)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$TOP" || exit 1
+TRACER=${TRACER:-$TOP/tracetop}
+BTCASE="python3 $TOP/tests/lib/btcase.py"
+BIN=$TOP/tests/out/bin
+
+# build_ttload: the static workload program (tests/lib/ttload.c)
+build_ttload() {
+	mkdir -p "$BIN"
+	if [ ! -x "$BIN/ttload" ] || [ "$TOP/tests/lib/ttload.c" -nt "$BIN/ttload" ]; then
+		gcc -O2 -Wall -Wextra -static -pthread -o "$BIN/ttload" "$TOP/tests/lib/ttload.c" ||
+			{ echo "FAIL build-ttload: cannot build tests/lib/ttload.c"; exit 1; }
+	fi
+}
+
+# mount_tracefs: the tracepoint cases need it (tracetop mounts it itself,
+# bpftrace 0.17 and the workloads' REQUIRES do not)
+mount_tracefs() {
+	[ -e /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+}
