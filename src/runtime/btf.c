@@ -209,7 +209,7 @@ static const struct type *convert_record(struct kbtf *kb, struct arena *a, struc
 	rec = new_type(a, T_RECORD, btf_is_fwd(t) ? 0 : t->size, align > 0 ? align : 1);
 	rec->name = arena_printf(a, "%s %s",
 				 (btf_is_union(t) || (btf_is_fwd(t) && btf_kflag(t))) ? "union"
-										   : "struct",
+										      : "struct",
 				 name && *name ? name : "<anon>");
 	rec->btf_id = global_id(r, id);
 	if (!complete || btf_is_fwd(t))
@@ -309,7 +309,8 @@ static bool find_type(struct kbtf *kb, const char *name, int kind, struct bref *
 				int want = kind ? kind : order[k];
 				int32_t got = btf__find_by_name_kind(b, name, want);
 
-				if (got > 0 && (!pass || (uint32_t)got >= btf__type_cnt(kb->vmlinux))) {
+				if (got > 0 &&
+				    (!pass || (uint32_t)got >= btf__type_cnt(kb->vmlinux))) {
 					*r = (struct bref){b, pass ? m : -1};
 					*id = (uint32_t)got;
 					return true;

@@ -189,14 +189,15 @@ static void load_elf(struct elf_file *f, int fd)
 			GElf_Phdr ph;
 
 			if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD)
-				f->segs[f->nsegs++] = (struct eseg){ph.p_vaddr, ph.p_offset,
-								    ph.p_filesz};
+				f->segs[f->nsegs++] =
+					(struct eseg){ph.p_vaddr, ph.p_offset, ph.p_filesz};
 		}
 	}
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 
-		if (gelf_getshdr(scn, &sh) && (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
+		if (gelf_getshdr(scn, &sh) &&
+		    (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
 			read_symtab(e, scn, &sh, &tmp);
 	}
 	dbg = debug_file(e);
@@ -445,8 +446,12 @@ out:
 
 static char *libdir_lookup(const char *lib)
 {
-	static const char *const dirs[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-					   "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+	static const char *const dirs[] = {"/lib/x86_64-linux-gnu",
+					   "/usr/lib/x86_64-linux-gnu",
+					   "/lib64",
+					   "/usr/lib64",
+					   "/lib",
+					   "/usr/lib",
 					   "/usr/local/lib"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {

@@ -45,18 +45,18 @@ struct provider_ent {
 
 /* perf event names bpftrace knows, with their short aliases */
 static const char *const sw_events[][2] = {
-	{"alignment-faults", NULL}, {"bpf-output", NULL},   {"context-switches", "cs"},
+	{"alignment-faults", NULL}, {"bpf-output", NULL},     {"context-switches", "cs"},
 	{"cpu-clock", "cpu"},       {"cpu-migrations", NULL}, {"dummy", NULL},
-	{"emulation-faults", NULL}, {"major-faults", NULL}, {"minor-faults", NULL},
+	{"emulation-faults", NULL}, {"major-faults", NULL},   {"minor-faults", NULL},
 	{"page-faults", "faults"},  {"task-clock", NULL},
 };
 
 static const char *const hw_events[][2] = {
-	{"backend-stalls", NULL},        {"branch-instructions", "branches"},
-	{"branch-misses", NULL},         {"bus-cycles", NULL},
-	{"cache-misses", NULL},          {"cache-references", NULL},
-	{"cpu-cycles", "cycles"},        {"frontend-stalls", NULL},
-	{"instructions", NULL},          {"ref-cycles", NULL},
+	{"backend-stalls", NULL}, {"branch-instructions", "branches"},
+	{"branch-misses", NULL},  {"bus-cycles", NULL},
+	{"cache-misses", NULL},   {"cache-references", NULL},
+	{"cpu-cycles", "cycles"}, {"frontend-stalls", NULL},
+	{"instructions", NULL},   {"ref-cycles", NULL},
 };
 
 static struct kbtf *lister_btf(struct lister *l)
@@ -70,8 +70,7 @@ static struct kbtf *lister_btf(struct lister *l)
 
 static void print_args(struct lister *l, struct vec *lines)
 {
-	vec_foreach(lines, i)
-	{
+	vec_foreach(lines, i) {
 		fprintf(l->out, "    %s\n", (char *)lines->items[i]);
 		free(lines->items[i]);
 	}
@@ -142,8 +141,7 @@ static int list_tracepoint(struct lister *l, const struct provider_ent *p, const
 	free(buf);
 	if (n < 0)
 		fprintf(stderr, "ERROR: cannot read tracepoints from tracefs: %s\n", strerror(-n));
-	vec_foreach(&v, i)
-	{
+	vec_foreach(&v, i) {
 		char *name = v.items[i];
 
 		fprintf(l->out, "tracepoint:%s\n", name);
@@ -166,8 +164,7 @@ static int list_rawtracepoint(struct lister *l, const struct provider_ent *p, co
 	const char *glob = strrchr(rest, ':') ? strrchr(rest, ':') + 1 : rest;
 
 	kbtf_list_raw_tps(kb, &v);
-	vec_foreach(&v, i)
-	{
+	vec_foreach(&v, i) {
 		if (!glob_match(glob, v.items[i]))
 			continue;
 		fprintf(l->out, "%s:%s\n", p->name, (char *)v.items[i]);
@@ -219,8 +216,7 @@ static int list_kfunc(struct lister *l, const struct provider_ent *p, const char
 	if (!filter && !l->explicit_provider)
 		return 0;
 	kbtf_list_funcs(kb, &v);
-	vec_foreach(&v, i)
-	{
+	vec_foreach(&v, i) {
 		const char *fn = v.items[i];
 
 		if (!glob_match(rest, fn) || (filter && kbtf_traceable(kb, fn) != 1))
@@ -266,7 +262,8 @@ static int list_uprobe(struct lister *l, const struct provider_ent *p, const cha
 	bin = xstrndup(rest, colon - rest);
 	path = bin_resolve(bin);
 	if (!path) {
-		fprintf(stderr, "ERROR: uprobe target file '%s' does not exist or is not executable\n",
+		fprintf(stderr,
+			"ERROR: uprobe target file '%s' does not exist or is not executable\n",
 			bin);
 		free(bin);
 		return -ENOENT;

@@ -122,8 +122,8 @@ static int load_kallsyms(struct syms *s)
 			cap = cap ? 2 * cap : 65536;
 			s->ksyms = xrealloc(s->ksyms, cap * sizeof(*s->ksyms));
 		}
-		s->ksyms[s->nksyms] = (struct ksym){addr, name, (uint32_t)s->nksyms,
-						    type >= 'A' && type <= 'Z'};
+		s->ksyms[s->nksyms] =
+			(struct ksym){addr, name, (uint32_t)s->nksyms, type >= 'A' && type <= 'Z'};
 		s->nksyms++;
 	}
 	qsort(s->ksyms, s->nksyms, sizeof(*s->ksyms), cmp_ksym);
@@ -188,7 +188,8 @@ static int load_pid_maps(struct pid_maps *pm, int pid)
 
 		line = strchr(p, '\n');
 		line = line ? (*line = '\0', line + 1) : p + strlen(p);
-		if (sscanf(p, "%llx-%llx %7s %llx %*s %*u %n", &start, &end, perms, &off, &pos) < 4 ||
+		if (sscanf(p, "%llx-%llx %7s %llx %*s %*u %n", &start, &end, perms, &off, &pos) <
+			    4 ||
 		    !pos || p[pos] != '/')
 			continue;
 		if (pm->n == cap) {

@@ -33,8 +33,7 @@
 /* The type of a __data_loc / __rel_loc field; recognised by address. */
 static const struct type data_loc_type = {
 	.kind = T_INT, .size = 4, .align = 4, .name = "__data_loc"};
-static const struct type rel_loc_type = {
-	.kind = T_INT, .size = 4, .align = 4, .name = "__rel_loc"};
+static const struct type rel_loc_type = {.kind = T_INT, .size = 4, .align = 4, .name = "__rel_loc"};
 
 static bool tracefs_usable(const char *root)
 {
@@ -344,8 +343,8 @@ static const struct {
 /* Drop "const"/"volatile"/"__user"/address-space words and squeeze spaces. */
 static char *strip_qualifiers(const char *s)
 {
-	static const char *const drop[] = {"const", "volatile", "__user", "__seg_gs", "__seg_fs",
-					   "restrict", "__restrict"};
+	static const char *const drop[] = {"const",    "volatile", "__user",    "__seg_gs",
+					   "__seg_fs", "restrict", "__restrict"};
 	struct strbuf sb = {0};
 	const char *p = s;
 

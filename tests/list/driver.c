@@ -25,8 +25,10 @@ static void dump_record(const struct type *r)
 	for (uint32_t i = 0; i < r->count; i++) {
 		const struct field *f = &r->fields[i];
 
-		printf("  %s %s @%u", tracefs_is_data_loc(f->type) ? "__data_loc" :
-			type_str(f->type, buf, sizeof(buf)), f->name, f->offset);
+		printf("  %s %s @%u",
+		       tracefs_is_data_loc(f->type) ? "__data_loc"
+						    : type_str(f->type, buf, sizeof(buf)),
+		       f->name, f->offset);
 		if (f->bitfield_len)
 			printf(" bits %u:%u", f->bitfield_off, f->bitfield_len);
 		printf("\n");
@@ -122,7 +124,8 @@ int main(int argc, char **argv)
 		kbtf_close(kb);
 	} else if (!strcmp(argv[1], "proto") && argc == 3) {
 		struct kbtf *kb = kbtf_open();
-		const struct type *ret = NULL, *t = kb ? kbtf_func_proto(kb, &a, argv[2], &ret) : NULL;
+		const struct type *ret = NULL,
+				  *t = kb ? kbtf_func_proto(kb, &a, argv[2], &ret) : NULL;
 		char buf[128];
 
 		if (!t) {
