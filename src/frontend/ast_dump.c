@@ -14,16 +14,22 @@
 #include <string.h>
 
 static const char *const binop_text[] = {
-	[OP_ADD] = "+",   [OP_SUB] = "-",   [OP_MUL] = "*",  [OP_DIV] = "/",   [OP_MOD] = "%",
-	[OP_BAND] = "&",  [OP_BOR] = "|",   [OP_BXOR] = "^", [OP_SHL] = "<<",  [OP_SHR] = ">>",
-	[OP_EQ] = "==",   [OP_NE] = "!=",   [OP_LT] = "<",   [OP_LE] = "<=",   [OP_GT] = ">",
-	[OP_GE] = ">=",   [OP_LAND] = "&&", [OP_LOR] = "||",
+	[OP_ADD] = "+",  [OP_SUB] = "-",   [OP_MUL] = "*",  [OP_DIV] = "/",  [OP_MOD] = "%",
+	[OP_BAND] = "&", [OP_BOR] = "|",   [OP_BXOR] = "^", [OP_SHL] = "<<", [OP_SHR] = ">>",
+	[OP_EQ] = "==",  [OP_NE] = "!=",   [OP_LT] = "<",   [OP_LE] = "<=",  [OP_GT] = ">",
+	[OP_GE] = ">=",  [OP_LAND] = "&&", [OP_LOR] = "||",
 };
 
 static const char *const unop_text[] = {
-	[OP_NEG] = "-",         [OP_LNOT] = "!",        [OP_BNOT] = "~",
-	[OP_DEREF] = "*",       [OP_ADDROF] = "&",      [OP_PRE_INC] = "++ (pre)",
-	[OP_PRE_DEC] = "-- (pre)", [OP_POST_INC] = "++ (post)", [OP_POST_DEC] = "-- (post)",
+	[OP_NEG] = "-",
+	[OP_LNOT] = "!",
+	[OP_BNOT] = "~",
+	[OP_DEREF] = "*",
+	[OP_ADDROF] = "&",
+	[OP_PRE_INC] = "++ (pre)",
+	[OP_PRE_DEC] = "-- (pre)",
+	[OP_POST_INC] = "++ (post)",
+	[OP_POST_DEC] = "-- (post)",
 };
 
 static void dump_indent(FILE *f, int depth)
@@ -38,11 +44,21 @@ static void dump_quoted(FILE *f, const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
 		default:
 			if (c < 0x20 || c >= 0x7f)
 				fprintf(f, "\\x%02x", c);
@@ -68,7 +84,8 @@ static void dump_node(FILE *f, const struct node *n, int depth);
 
 static void dump_list(FILE *f, const struct node_list *l, int depth)
 {
-	node_foreach(l, n) dump_node(f, n, depth);
+	node_foreach(l, n)
+		dump_node(f, n, depth);
 }
 
 /* a labelled group: "label" then the node one level deeper */
@@ -82,26 +99,52 @@ static void dump_labelled(FILE *f, const char *label, const struct node *n, int 
 static void dump_expr_line(FILE *f, const struct node *n)
 {
 	switch (n->kind) {
-	case N_INT: fprintf(f, "int: %llu", (unsigned long long)n->u.ival); break;
+	case N_INT:
+		fprintf(f, "int: %llu", (unsigned long long)n->u.ival);
+		break;
 	case N_STR:
 		fputs("string: ", f);
 		dump_quoted(f, n->u.str.s, n->u.str.len);
 		break;
-	case N_BUILTIN: fprintf(f, "builtin: %s", n->u.builtin.name); break;
-	case N_CALL: fprintf(f, "call: %s", n->u.call.name); break;
-	case N_MAP: fprintf(f, "map: @%s", n->u.map.name); break;
-	case N_VAR: fprintf(f, "variable: $%s", n->u.var.name); break;
-	case N_PARAM: fprintf(f, "param: $%d", n->u.param.n); break;
-	case N_PARAM_COUNT: fputs("param: $#", f); break;
-	case N_BINOP: fprintf(f, "binop: %s", binop_text[n->u.binop.op]); break;
-	case N_UNOP: fprintf(f, "unop: %s", unop_text[n->u.unop.op]); break;
-	case N_TERNARY: fputs("ternary: ?:", f); break;
+	case N_BUILTIN:
+		fprintf(f, "builtin: %s", n->u.builtin.name);
+		break;
+	case N_CALL:
+		fprintf(f, "call: %s", n->u.call.name);
+		break;
+	case N_MAP:
+		fprintf(f, "map: @%s", n->u.map.name);
+		break;
+	case N_VAR:
+		fprintf(f, "variable: $%s", n->u.var.name);
+		break;
+	case N_PARAM:
+		fprintf(f, "param: $%d", n->u.param.n);
+		break;
+	case N_PARAM_COUNT:
+		fputs("param: $#", f);
+		break;
+	case N_BINOP:
+		fprintf(f, "binop: %s", binop_text[n->u.binop.op]);
+		break;
+	case N_UNOP:
+		fprintf(f, "unop: %s", unop_text[n->u.unop.op]);
+		break;
+	case N_TERNARY:
+		fputs("ternary: ?:", f);
+		break;
 	case N_FIELD:
 		fprintf(f, "field: %s%s", n->u.field.arrow ? "->" : ".", n->u.field.name);
 		break;
-	case N_INDEX: fputs("index: []", f); break;
-	case N_TUPLE: fputs("tuple", f); break;
-	case N_TUPLE_GET: fprintf(f, "tuple get: .%d", n->u.tuple_get.idx); break;
+	case N_INDEX:
+		fputs("index: []", f);
+		break;
+	case N_TUPLE:
+		fputs("tuple", f);
+		break;
+	case N_TUPLE_GET:
+		fprintf(f, "tuple get: .%d", n->u.tuple_get.idx);
+		break;
 	case N_CAST:
 		fputs("cast: (", f);
 		dump_type_name(f, &n->u.cast.to);
@@ -119,38 +162,55 @@ static void dump_expr_line(FILE *f, const struct node *n)
 		dump_type_name(f, &n->u.offset_of.tn);
 		fprintf(f, ", %s", n->u.offset_of.field);
 		break;
-	default: fprintf(f, "node kind %d", (int)n->kind); break;
+	default:
+		fprintf(f, "node kind %d", (int)n->kind);
+		break;
 	}
 }
 
 static void dump_children(FILE *f, const struct node *n, int depth)
 {
 	switch (n->kind) {
-	case N_CALL: dump_list(f, &n->u.call.args, depth); break;
-	case N_MAP: dump_list(f, &n->u.map.keys, depth); break;
+	case N_CALL:
+		dump_list(f, &n->u.call.args, depth);
+		break;
+	case N_MAP:
+		dump_list(f, &n->u.map.keys, depth);
+		break;
 	case N_BINOP:
 		dump_node(f, n->u.binop.lhs, depth);
 		dump_node(f, n->u.binop.rhs, depth);
 		break;
-	case N_UNOP: dump_node(f, n->u.unop.operand, depth); break;
+	case N_UNOP:
+		dump_node(f, n->u.unop.operand, depth);
+		break;
 	case N_TERNARY:
 		dump_node(f, n->u.ternary.cond, depth);
 		dump_node(f, n->u.ternary.then, depth);
 		dump_node(f, n->u.ternary.els, depth);
 		break;
-	case N_FIELD: dump_node(f, n->u.field.base, depth); break;
+	case N_FIELD:
+		dump_node(f, n->u.field.base, depth);
+		break;
 	case N_INDEX:
 		dump_node(f, n->u.index.base, depth);
 		dump_node(f, n->u.index.index, depth);
 		break;
-	case N_TUPLE: dump_list(f, &n->u.tuple.elems, depth); break;
-	case N_TUPLE_GET: dump_node(f, n->u.tuple_get.base, depth); break;
-	case N_CAST: dump_node(f, n->u.cast.operand, depth); break;
+	case N_TUPLE:
+		dump_list(f, &n->u.tuple.elems, depth);
+		break;
+	case N_TUPLE_GET:
+		dump_node(f, n->u.tuple_get.base, depth);
+		break;
+	case N_CAST:
+		dump_node(f, n->u.cast.operand, depth);
+		break;
 	case N_SIZEOF:
 		if (n->u.size_of.expr)
 			dump_node(f, n->u.size_of.expr, depth);
 		break;
-	default: break;
+	default:
+		break;
 	}
 }
 

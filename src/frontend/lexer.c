@@ -143,11 +143,31 @@ struct int_suffix {
 };
 
 static const struct int_suffix int_suffixes[] = {
-	{"u", 1},   {"U", 1},   {"l", 1},   {"L", 1},   {"ul", 1},  {"UL", 1},
-	{"uL", 1},  {"Ul", 1},  {"ll", 1},  {"LL", 1},  {"ull", 1}, {"ULL", 1},
-	{"uLL", 1}, {"Ull", 1}, {"lu", 1},  {"LU", 1},  {"llu", 1}, {"LLU", 1},
-	{"ns", 1},  {"us", 1000ULL}, {"ms", 1000000ULL}, {"s", 1000000000ULL},
-	{"m", 60000000000ULL}, {"h", 3600000000000ULL}, {"d", 86400000000000ULL},
+	{"u", 1},
+	{"U", 1},
+	{"l", 1},
+	{"L", 1},
+	{"ul", 1},
+	{"UL", 1},
+	{"uL", 1},
+	{"Ul", 1},
+	{"ll", 1},
+	{"LL", 1},
+	{"ull", 1},
+	{"ULL", 1},
+	{"uLL", 1},
+	{"Ull", 1},
+	{"lu", 1},
+	{"LU", 1},
+	{"llu", 1},
+	{"LLU", 1},
+	{"ns", 1},
+	{"us", 1000ULL},
+	{"ms", 1000000ULL},
+	{"s", 1000000000ULL},
+	{"m", 60000000000ULL},
+	{"h", 3600000000000ULL},
+	{"d", 86400000000000ULL},
 };
 
 static struct token lex_number(struct lexer *l)
@@ -168,7 +188,8 @@ static struct token lex_number(struct lexer *l)
 		while (lex_at(l, i) != -1 && isdigit(lex_at(l, i))) {
 			int c = lex_at(l, i);
 			if (c > '7')
-				return lex_error(l, i, i + 1, "invalid digit '%c' in octal literal", c);
+				return lex_error(l, i, i + 1, "invalid digit '%c' in octal literal",
+						 c);
 			ok = mul_add(&v, 8, (uint64_t)(c - '0')) && ok;
 			i++;
 		}
@@ -228,6 +249,11 @@ static struct token lex_number(struct lexer *l)
 	return t;
 }
 
+/* the escapes \n \t \r \a \b \f \v \e \\ \" \' and their values */
+static const char escape_chars[] = "ntrabfve\\\"'";
+static const char simple_escapes[] = {'\n', '\t', '\r', '\a', '\b', '\f',
+				      '\v', 27,   '\\', '"',  '\''};
+
 static struct token lex_string(struct lexer *l)
 {
 	size_t lo = l->pos, i = l->pos + 1;
@@ -251,18 +277,12 @@ static struct token lex_string(struct lexer *l)
 		size_t esc = i;
 		c = lex_at(l, i + 1);
 		i += 2;
+		const char *simple = c > 0 ? strchr(escape_chars, c) : NULL;
+		if (simple) {
+			sb_putc(&sb, simple_escapes[simple - escape_chars]);
+			continue;
+		}
 		switch (c) {
-		case 'n': sb_putc(&sb, '\n'); break;
-		case 't': sb_putc(&sb, '\t'); break;
-		case 'r': sb_putc(&sb, '\r'); break;
-		case 'a': sb_putc(&sb, '\a'); break;
-		case 'b': sb_putc(&sb, '\b'); break;
-		case 'f': sb_putc(&sb, '\f'); break;
-		case 'v': sb_putc(&sb, '\v'); break;
-		case 'e': sb_putc(&sb, 27); break;
-		case '\\': sb_putc(&sb, '\\'); break;
-		case '"': sb_putc(&sb, '"'); break;
-		case '\'': sb_putc(&sb, '\''); break;
 		case 'x': {
 			int v = 0, n = 0;
 			while (n < 2 && hex_val(lex_at(l, i)) >= 0) {
@@ -277,8 +297,14 @@ static struct token lex_string(struct lexer *l)
 			sb_putc(&sb, (char)v);
 			break;
 		}
-		case '0': case '1': case '2': case '3':
-		case '4': case '5': case '6': case '7': {
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7': {
 			int v = 0, n = 0;
 			i--;
 			while (n < 3 && lex_at(l, i) >= '0' && lex_at(l, i) <= '7') {
@@ -288,7 +314,8 @@ static struct token lex_string(struct lexer *l)
 			if (v > 255) {
 				sb_free(&sb);
 				l->pos = i;
-				return lex_error(l, esc, i, "octal escape sequence out of range '%.*s'",
+				return lex_error(l, esc, i,
+						 "octal escape sequence out of range '%.*s'",
 						 (int)(i - esc), l->src->text + esc);
 			}
 			sb_putc(&sb, (char)v);
@@ -302,7 +329,8 @@ static struct token lex_string(struct lexer *l)
 			}
 			l->pos = i;
 			if (c < 0x20 || c >= 0x7f)
-				return lex_error(l, esc, i, "invalid escape character '\\\\x%02x'", c);
+				return lex_error(l, esc, i, "invalid escape character '\\x%02x'",
+						 c);
 			return lex_error(l, esc, i, "invalid escape character '\\%c'", c);
 		}
 	}
@@ -321,10 +349,9 @@ static struct token lex_string(struct lexer *l)
 
 /* longest first */
 static const char *const puncts[] = {
-	"<<=", ">>=", "==", "!=", "<=", ">=", "&&", "||", "++", "--", "+=", "-=", "*=",
-	"/=",  "%=",  "&=", "|=", "^=", "<<", ">>", "->", "{",  "}",  "(",  ")",  "[",
-	"]",   ";",   ",",  ".",  "+",  "-",  "*",  "/",  "%",  "&",  "|",  "^",  "!",
-	"~",   "<",   ">",  "=",  "?",  ":",
+	"<<=", ">>=", "==", "!=", "<=", ">=", "&&", "||", "++", "--", "+=", "-=", "*=", "/=", "%=",
+	"&=",  "|=",  "^=", "<<", ">>", "->", "{",  "}",  "(",  ")",  "[",  "]",  ";",  ",",  ".",
+	"+",   "-",   "*",  "/",  "%",  "&",  "|",  "^",  "!",  "~",  "<",  ">",  "=",  "?",  ":",
 };
 
 struct token lex_next(struct lexer *l)
@@ -377,7 +404,8 @@ struct token lex_next(struct lexer *l)
 				ok = mul_add(&v, 10, (uint64_t)(lex_at(l, i++) - '0')) && ok;
 			l->pos = i;
 			if (!ok || v > 1000000)
-				return lex_error(l, lo, i, "positional parameter is too large: %.*s",
+				return lex_error(l, lo, i,
+						 "positional parameter is too large: %.*s",
 						 (int)(i - lo), l->src->text + lo);
 			t.kind = TK_PARAM;
 			t.span = lex_span(lo, i);
@@ -515,7 +543,8 @@ struct token lex_braced_body(struct lexer *l)
 	for (;;) {
 		int c = lex_at(l, i);
 		if (c == -1)
-			return lex_error(l, lo > 0 ? lo - 1 : 0, lo, "unterminated struct definition");
+			return lex_error(l, lo > 0 ? lo - 1 : 0, lo,
+					 "unterminated struct definition");
 		if (c == '/' && lex_at(l, i + 1) == '*') {
 			const char *end = strstr(l->src->text + i + 2, "*/");
 			if (!end)

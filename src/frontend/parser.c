@@ -41,8 +41,8 @@ const struct token *parse_peek(struct parser *p, int k)
 		BT_BUG("parser lookahead too far");
 	while (p->nla <= k) {
 		/* after an error or EOF keep returning that token */
-		if (p->nla > 0 && (p->la[p->nla - 1].kind == TK_EOF ||
-				   p->la[p->nla - 1].kind == TK_ERROR)) {
+		if (p->nla > 0 &&
+		    (p->la[p->nla - 1].kind == TK_EOF || p->la[p->nla - 1].kind == TK_ERROR)) {
 			p->la[p->nla] = p->la[p->nla - 1];
 			p->nla++;
 			continue;
@@ -91,24 +91,25 @@ struct token parse_expect(struct parser *p, const char *text, const char *expect
 /* Words with a meaning of their own in bpftrace's grammar, named by
  * themselves in "unexpected ..." messages. */
 static const char *const keywords[] = {
-	"if", "else", "unroll", "while", "for", "break", "continue", "return",
-	"struct", "union", "enum", "sizeof", "offsetof", "config",
+	"if",     "else",   "unroll", "while", "for",    "break",    "continue",
+	"return", "struct", "union",  "enum",  "sizeof", "offsetof", "config",
 };
 
 /* Only for messages ("unexpected builtin"): sema owns the real tables. */
 static const char *const builtin_names[] = {
-	"pid", "tid", "uid", "gid", "nsecs", "elapsed", "numaid", "cpu", "comm",
-	"kstack", "ustack", "retval", "func", "probe", "curtask", "rand", "cgroup",
-	"cpid", "args", "ctx", "username", "jiffies",
+	"pid",    "tid",    "uid",    "gid",    "nsecs",    "elapsed", "numaid",  "cpu",
+	"comm",   "kstack", "ustack", "retval", "func",     "probe",   "curtask", "rand",
+	"cgroup", "cpid",   "args",   "ctx",    "username", "jiffies",
 };
 
 static const char *const call_names[] = {
-	"count", "sum", "avg", "min", "max", "stats", "hist", "lhist", "printf",
-	"print", "time", "join", "exit", "system", "cat", "clear", "zero", "delete",
-	"signal", "override", "str", "buf", "ksym", "usym", "kaddr", "uaddr", "ntop",
-	"pton", "reg", "cgroupid", "macaddr", "strftime", "strncmp", "strcontains",
-	"path", "kptr", "uptr", "has_key", "len", "strerror", "bswap", "skboutput",
-	"cgroup_path", "unwatch", "debugf",
+	"count",       "sum",      "avg",     "min",      "max",      "stats",       "hist",
+	"lhist",       "printf",   "print",   "time",     "join",     "exit",        "system",
+	"cat",         "clear",    "zero",    "delete",   "signal",   "override",    "str",
+	"buf",         "ksym",     "usym",    "kaddr",    "uaddr",    "ntop",        "pton",
+	"reg",         "cgroupid", "macaddr", "strftime", "strncmp",  "strcontains", "path",
+	"kptr",        "uptr",     "has_key", "len",      "strerror", "bswap",       "skboutput",
+	"cgroup_path", "unwatch",  "debugf",
 };
 
 static bool name_in(const char *s, const char *const *tab, size_t n)
@@ -144,17 +145,27 @@ static bool is_arg_name(const char *s)
 static const char *token_desc(const struct token *t)
 {
 	switch (t->kind) {
-	case TK_EOF: return "end of file";
-	case TK_INT: return "integer";
-	case TK_STRING: return "string";
-	case TK_MAP: return "map";
-	case TK_VAR: return "variable";
+	case TK_EOF:
+		return "end of file";
+	case TK_INT:
+		return "integer";
+	case TK_STRING:
+		return "string";
+	case TK_MAP:
+		return "map";
+	case TK_VAR:
+		return "variable";
 	case TK_PARAM:
-	case TK_PARAM_COUNT: return "positional parameter";
-	case TK_ATTACH: return "attach point";
-	case TK_INCLUDE: return "preprocessor directive";
-	case TK_PUNCT: return t->sval;
-	case TK_ERROR: return "invalid token";
+	case TK_PARAM_COUNT:
+		return "positional parameter";
+	case TK_ATTACH:
+		return "attach point";
+	case TK_INCLUDE:
+		return "preprocessor directive";
+	case TK_PUNCT:
+		return t->sval;
+	case TK_ERROR:
+		return "invalid token";
 	case TK_IDENT:
 		if (name_in(t->sval, keywords, ARRAY_SIZE(keywords)))
 			return t->sval;

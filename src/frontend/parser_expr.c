@@ -31,8 +31,7 @@ static const struct binop_tab ops_rel[] = {
 	{"<", OP_LT}, {"<=", OP_LE}, {">", OP_GT}, {">=", OP_GE}, {NULL, 0}};
 static const struct binop_tab ops_shift[] = {{"<<", OP_SHL}, {">>", OP_SHR}, {NULL, 0}};
 static const struct binop_tab ops_add[] = {{"+", OP_ADD}, {"-", OP_SUB}, {NULL, 0}};
-static const struct binop_tab ops_mul[] = {
-	{"*", OP_MUL}, {"/", OP_DIV}, {"%", OP_MOD}, {NULL, 0}};
+static const struct binop_tab ops_mul[] = {{"*", OP_MUL}, {"/", OP_DIV}, {"%", OP_MOD}, {NULL, 0}};
 
 static struct node *parse_unary(struct parser *p);
 
@@ -158,8 +157,8 @@ struct node *parse_expr(struct parser *p)
 }
 
 static const char *const int_type_names[] = {
-	"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-	"bool", "u8",   "u16",   "u32",   "u64",  "s8",    "s16",    "s32",    "s64",
+	"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool",
+	"u8",   "u16",   "u32",   "u64",   "s8",    "s16",    "s32",    "s64",
 };
 
 static bool is_int_type_name(const char *s)
@@ -209,7 +208,8 @@ static bool parse_at_cast(struct parser *p)
 
 	if (parse_at_type_name(p, 1)) {
 		const struct token *t = parse_peek(p, 1);
-		if (strcmp(t->sval, "struct") && strcmp(t->sval, "union") && strcmp(t->sval, "enum"))
+		if (strcmp(t->sval, "struct") && strcmp(t->sval, "union") &&
+		    strcmp(t->sval, "enum"))
 			return parse_is(p, 2, ")") || parse_is(p, 2, "*") || parse_is(p, 2, "[");
 		return true;
 	}
@@ -479,7 +479,7 @@ struct unop_tab {
 };
 
 static const struct unop_tab unops[] = {
-	{"-", OP_NEG},   {"!", OP_LNOT},     {"~", OP_BNOT},    {"*", OP_DEREF},
+	{"-", OP_NEG},    {"!", OP_LNOT},     {"~", OP_BNOT},     {"*", OP_DEREF},
 	{"&", OP_ADDROF}, {"++", OP_PRE_INC}, {"--", OP_PRE_DEC},
 };
 

@@ -19,9 +19,8 @@ struct assign_tab {
 };
 
 static const struct assign_tab assign_ops[] = {
-	{"+=", OP_ADD},  {"-=", OP_SUB},  {"*=", OP_MUL},  {"/=", OP_DIV},
-	{"%=", OP_MOD},  {"&=", OP_BAND}, {"|=", OP_BOR},  {"^=", OP_BXOR},
-	{"<<=", OP_SHL}, {">>=", OP_SHR},
+	{"+=", OP_ADD},  {"-=", OP_SUB}, {"*=", OP_MUL},  {"/=", OP_DIV},  {"%=", OP_MOD},
+	{"&=", OP_BAND}, {"|=", OP_BOR}, {"^=", OP_BXOR}, {"<<=", OP_SHL}, {">>=", OP_SHR},
 };
 
 /*

@@ -22,7 +22,7 @@ struct spec {
 	struct attach_point *ap;
 	struct arena *arena;
 	struct diags *diags;
-	const char *kind_name; /* canonical provider name for messages */
+	const char *kind_name;            /* canonical provider name for messages */
 	const char *part[SPEC_MAX_PARTS]; /* after the provider, unquoted */
 	int nparts;
 };
@@ -257,15 +257,26 @@ static int parse_timed(struct spec *s)
 }
 
 static const char *const sw_events[] = {
-	"cpu-clock", "cpu", "task-clock", "page-faults", "faults", "context-switches",
-	"cs", "cpu-migrations", "minor-faults", "major-faults", "alignment-faults",
-	"emulation-faults", "dummy", "bpf-output",
+	"cpu-clock",
+	"cpu",
+	"task-clock",
+	"page-faults",
+	"faults",
+	"context-switches",
+	"cs",
+	"cpu-migrations",
+	"minor-faults",
+	"major-faults",
+	"alignment-faults",
+	"emulation-faults",
+	"dummy",
+	"bpf-output",
 };
 
 static const char *const hw_events[] = {
-	"cpu-cycles", "cycles", "instructions", "cache-references", "cache-misses",
-	"branch-instructions", "branches", "branch-misses", "bus-cycles",
-	"frontend-stalls", "backend-stalls", "ref-cycles",
+	"cpu-cycles",          "cycles",     "instructions",  "cache-references", "cache-misses",
+	"branch-instructions", "branches",   "branch-misses", "bus-cycles",       "frontend-stalls",
+	"backend-stalls",      "ref-cycles",
 };
 
 /* software:event[:count], hardware:event[:count] */
@@ -309,7 +320,8 @@ static int parse_watchpoint(struct spec *s)
 		s->ap->offset = argn; /* the argument holding the address */
 	}
 	if (!spec_number(s->part[1], &len) || (len != 1 && len != 2 && len != 4 && len != 8))
-		return spec_err(s, "%s is not a valid watchpoint length (1, 2, 4 or 8)", s->part[1]);
+		return spec_err(s, "%s is not a valid watchpoint length (1, 2, 4 or 8)",
+				s->part[1]);
 	s->ap->count = len;
 	m = s->part[2];
 	if (!*m || strspn(m, "rwx") != strlen(m) || strlen(m) > 3)
