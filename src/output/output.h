@@ -70,8 +70,13 @@ struct printf_conv {
 size_t printf_parse(const char *fmt, struct printf_conv **out);
 /* Format like bpftrace: args are the decoded arguments in order. */
 void printf_format(struct strbuf *sb, const char *fmt, const struct value *args, size_t nargs);
-/* time()/strftime(): local time of epoch_ns, with bpftrace's %f (microseconds) */
+/* strftime(): local time of epoch_ns with bpftrace's %f (microseconds);
+ * "(?)" when the result is empty, as bpftrace prints it */
 void printf_strftime(struct strbuf *sb, const char *fmt, uint64_t epoch_ns);
+/* time(): plain strftime, no %f. Returns -1 (and appends nothing) when the
+ * result is empty: bpftrace then prints "ERROR: strftime returned 0" to
+ * stderr and nothing to stdout. */
+int printf_time(struct strbuf *sb, const char *fmt, uint64_t epoch_ns);
 /* join(): the strings separated by delim, then a newline */
 void printf_join(struct strbuf *sb, const char *const *strs, size_t n, const char *delim);
 /* buffers as %r (printable kept, others \xNN), %rx (all \xNN), %rh ("61 62") */

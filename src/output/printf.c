@@ -287,29 +287,44 @@ void printf_format(struct strbuf *sb, const char *fmt, const struct value *args,
 	free(convs);
 }
 
-void printf_strftime(struct strbuf *sb, const char *fmt, uint64_t epoch_ns)
+/* strftime of local time into sb; false when strftime produced nothing */
+static bool put_strftime(struct strbuf *sb, const char *fmt, uint64_t epoch_ns)
 {
-	struct strbuf f = {0};
-	time_t secs = (time_t)(epoch_ns / 1000000000ull);
+	time_t secs = (time_t)(epoch_ns / 1000000000u);
 	struct tm tm;
 	char out[4096];
 
-	/* %f: microseconds, expanded before strftime sees the format */
+	localtime_r(&secs, &tm);
+	size_t n = *fmt ? strftime(out, sizeof(out), fmt, &tm) : 0;
+	sb_putn(sb, out, n);
+	return n > 0;
+}
+
+/*
+ * strftime(): bpftrace replaces every "%f" with the microseconds before
+ * calling strftime, even the one in "%%f" (which then fails), and prints
+ * "(?)" when strftime produces nothing.
+ */
+void printf_strftime(struct strbuf *sb, const char *fmt, uint64_t epoch_ns)
+{
+	struct strbuf f = {0};
+
 	for (const char *p = fmt; *p; p++) {
-		if (p[0] == '%' && p[1] == '%') {
-			sb_puts(&f, "%%");
-			p++;
-		} else if (p[0] == '%' && p[1] == 'f') {
-			sb_printf(&f, "%06" PRIu64, (uint64_t)((epoch_ns % 1000000000u) / 1000));
+		if (p[0] == '%' && p[1] == 'f') {
+			sb_printf(&f, "%06u", (unsigned)((epoch_ns % 1000000000u) / 1000));
 			p++;
 		} else {
 			sb_putc(&f, *p);
 		}
 	}
-	localtime_r(&secs, &tm);
-	size_t n = f.len ? strftime(out, sizeof(out), f.buf, &tm) : 0;
-	sb_putn(sb, out, n);
+	if (!put_strftime(sb, f.buf ? f.buf : "", epoch_ns))
+		sb_puts(sb, "(?)");
 	sb_free(&f);
+}
+
+int printf_time(struct strbuf *sb, const char *fmt, uint64_t epoch_ns)
+{
+	return put_strftime(sb, fmt, epoch_ns) ? 0 : -1;
 }
 
 void printf_join(struct strbuf *sb, const char *const *strs, size_t n, const char *delim)

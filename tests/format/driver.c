@@ -707,6 +707,43 @@ static void synth(const struct sink_ops *sink)
 	sink->flush(sink->ctx);
 }
 
+/* time(), strftime() and join() at a fixed instant (run with TZ=UTC) */
+static void misc(void)
+{
+	static const char *fmts[] = {"%H:%M:%S.%f",       "%%f", "%f%f",
+				     "%Y-%m-%d %H:%M:%S", "",    "%p %%f"};
+	uint64_t ns = 1700000000123456789ull;
+	struct strbuf sb = {0};
+
+	for (size_t i = 0; i < ARRAY_SIZE(fmts); i++) {
+		sb_reset(&sb);
+		printf_strftime(&sb, fmts[i], ns);
+		printf("strftime(\"%s\") = \"%s\"\n", fmts[i], sb.buf ? sb.buf : "");
+		sb_reset(&sb);
+		int rc = printf_time(&sb, fmts[i], ns);
+		printf("time(\"%s\") = %d \"%s\"\n", fmts[i], rc, sb.buf ? sb.buf : "");
+	}
+	static const char *argv[] = {"ls", "-l", "/tmp"};
+	sb_reset(&sb);
+	printf_join(&sb, argv, 3, " ");
+	printf_join(&sb, argv, 3, ",");
+	printf_join(&sb, argv, 0, ",");
+	fputs(sb.buf, stdout);
+	static const uint8_t bytes[] = {'a', ' ', '~', 0x7f, 0, 0x80, '\\', '"'};
+	for (int i = 0; i < 3; i++) {
+		static const char *convs[] = {"r", "rx", "rh"};
+		sb_reset(&sb);
+		printf_buf(&sb, bytes, sizeof(bytes), convs[i]);
+		printf("%%%s: %s\n", convs[i], sb.buf);
+	}
+	struct printf_conv *c;
+	size_t n = printf_parse("%d %%d %5.2s %-3lu %rx %i %lld %hhx%%%p %c", &c);
+	for (size_t i = 0; i < n; i++)
+		printf("conv %u-%u %s arg=%d\n", c[i].start, c[i].end, c[i].conv, c[i].arg);
+	free(c);
+	sb_free(&sb);
+}
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -725,6 +762,10 @@ static char *slurp(const char *path)
 
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "misc")) {
+		misc();
+		return 0;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "labels")) {
 		print_labels();
 		return 0;

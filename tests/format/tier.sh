@@ -70,6 +70,8 @@ done
 
 "$drv" labels >"$out/labels.out"
 compare format_hist_labels tests/format/labels.golden "$out/labels.out"
+TZ=UTC "$drv" misc >"$out/misc.out"
+compare format_time_join_buf_parse tests/format/misc.golden "$out/misc.out"
 "$drv" synth text >"$out/synth.txt"
 compare format_synth_text tests/format/synth.txt "$out/synth.txt"
 "$drv" synth json >"$out/synth.json"
