@@ -43,7 +43,7 @@ void tui_compose(struct tui *t, struct grid *g)
 	}
 	for (size_t i = 0; i < t->npanels; i++) {
 		struct panel *p = &t->panels[i];
-		bool focused = (int)i == t->focus && t->npanels > 1;
+		bool focused = (int)i == t->focus;
 		if (p->r.h <= 0 || p->r.w <= 0)
 			continue;
 		if (p->r.x > 0)

@@ -45,22 +45,30 @@ void header_draw(struct tui *t, struct grid *g, int y)
 	fmt_num(num, sizeof(num), (double)(uint64_t)(t->tick.events_rate + 0.5), 6);
 	snprintf(items[n++], sizeof(items[0]), "%s ev/s", num);
 	snprintf(items[n++], sizeof(items[0]), "lost %" PRIu64, lost);
-	if (t->tick.entries_max)
-		snprintf(items[n++], sizeof(items[0]), "keys %zu/%zu", t->tick.entries,
-			 t->tick.entries_max);
+	/* always slot 4, empty without a limit to show */
+	snprintf(items[n++], sizeof(items[0]), "keys %zu/%zu", t->tick.entries, t->tick.entries_max);
 	snprintf(items[n++], sizeof(items[0]), "every %.3gs", t->interval_s);
 
+	/* what gives way first when the line is short: keys, lost, probes ... */
+	static const int drop_order[] = {4, 3, 0, 2, 1, 5};
+	bool shown[8];
 	int right = 0;
-	int keep = n;
-	for (int i = 0; i < n; i++)
-		right += text_width(items[i]) + 3;
+	for (int i = 0; i < n; i++) {
+		shown[i] = i != 4 || t->tick.entries_max;
+		right += shown[i] ? text_width(items[i]) + 3 : 0;
+	}
 	int paused_w = t->paused ? 9 : 0;
-	while (keep > 0 && 10 + right + paused_w > g->w) {
-		keep--;
-		right -= text_width(items[keep]) + 3;
+	collapse_space(prog, sizeof(prog), t->src ? t->src->program : NULL);
+	int progmin = text_width(prog) < 24 ? text_width(prog) : 24;
+	for (size_t d = 0; d < ARRAY_SIZE(drop_order) && 10 + progmin + right + paused_w > g->w;
+	     d++) {
+		int i = drop_order[d];
+		if (!shown[i])
+			continue;
+		shown[i] = false;
+		right -= text_width(items[i]) + 3;
 	}
 	int x = grid_puts(g, 0, y, g->w, C_HEADER_HI, " tracetop ");
-	collapse_space(prog, sizeof(prog), t->src ? t->src->program : NULL);
 	int progw = g->w - x - right - paused_w - 1;
 	if (progw > 3 && prog[0]) {
 		if (text_width(prog) > progw) {
@@ -71,7 +79,9 @@ void header_draw(struct tui *t, struct grid *g, int y)
 		}
 	}
 	x = g->w - right - paused_w;
-	for (int i = 0; i < keep; i++) {
+	for (int i = 0; i < n; i++) {
+		if (!shown[i])
+			continue;
 		x += grid_puts(g, x, y, 3, C_HEADER, " | ");
 		x += grid_puts(g, x, y, g->w - x, C_HEADER_HI, items[i]);
 	}
@@ -93,10 +103,6 @@ void footer_draw(struct tui *t, struct grid *g, int y)
 		grid_puts(g, x + 2, y, g->w - x - 2, C_STATUS, "(Enter: keep, Esc: clear)");
 		return;
 	}
-	if (t->status[0] && t->now_ns < t->status_until_ns) {
-		grid_puts(g, 0, y, g->w, C_STATUS, t->status);
-		return;
-	}
 	int fw = 0;
 	if (t->filter[0]) {
 		snprintf(buf, sizeof(buf), " filter: %s ", t->filter);
@@ -104,6 +110,10 @@ void footer_draw(struct tui *t, struct grid *g, int y)
 		if (fw > g->w / 2)
 			fw = g->w / 2;
 		grid_puts(g, g->w - fw, y, fw, C_HEADER_HI, buf);
+	}
+	if (t->status[0] && t->now_ns < t->status_until_ns) {
+		grid_puts(g, 0, y, g->w - fw, C_STATUS, t->status);
+		return;
 	}
 	grid_puts(g, 0, y, g->w - fw, C_STATUS, hints);
 }

@@ -214,25 +214,25 @@ static void draw_heat(struct tui *t, struct grid *g, struct panel *p, const stru
 	char label[64];
 	int labelw = 0;
 
-	/* label width from the widest label this histogram can have nearby */
-	for (uint32_t b = 0; b < h.nbuckets; b++) {
-		hist_bucket_label(&h, b, label, sizeof(label));
-		int lw = text_width(label);
-		labelw = lw > labelw ? lw : labelw;
-	}
-	if (labelw > LABEL_MAX)
-		labelw = LABEL_MAX;
-	int ncols = p->r.w - labelw - 1;
-	if (ncols > HEAT_LEN)
-		ncols = HEAT_LEN;
 	uint32_t lo = 0, hi = 0;
 	uint64_t max = 0;
+	int ncols = p->r.w - 13 > HEAT_LEN ? HEAT_LEN : p->r.w - 13;
 	if (ncols < 1 || !heat_range(t, p, r, ncols, &lo, &hi, &max)) {
 		if (y0 < ymax)
 			grid_puts(g, p->r.x + 1, y0, p->r.w - 1, C_MORE,
 				  "(heat map: no samples in the intervals seen so far)");
 		return;
 	}
+	/* labels as wide as the widest one in the range shown */
+	for (uint32_t b = lo; b <= hi; b++) {
+		hist_bucket_label(&h, b, label, sizeof(label));
+		int lw = text_width(label);
+		labelw = lw > labelw ? lw : labelw;
+	}
+	if (labelw > LABEL_MAX)
+		labelw = LABEL_MAX;
+	ncols = p->r.w - labelw - 1 > HEAT_LEN ? HEAT_LEN : p->r.w - labelw - 1;
+	heat_range(t, p, r, ncols, &lo, &hi, &max);
 	int rows = ymax - y0 - 1;
 	int nb = (int)(hi - lo + 1);
 	if (rows < 1)

@@ -26,10 +26,12 @@ void panel_title(struct tui *t, struct grid *g, struct panel *p, bool focused, c
 	char left[256];
 
 	grid_fill(g, r, ' ', role);
+	/* '>' marks the focus also without colours */
 	if (p->tm)
-		snprintf(left, sizeof(left), " %s  %s", p->name, p->tm->desc);
+		snprintf(left, sizeof(left), "%c%s  %s", focused ? '>' : ' ', p->name,
+			 p->tm->desc);
 	else
-		snprintf(left, sizeof(left), " %s", p->name);
+		snprintf(left, sizeof(left), "%c%s", focused ? '>' : ' ', p->name);
 	int used = grid_puts(g, r.x, r.y, r.w, role, left);
 	if (extra && *extra) {
 		int ew = text_width(extra) + 1;
@@ -62,7 +64,7 @@ void draw_bar(struct tui *t, struct grid *g, int x, int y, int w, double frac, i
 	}
 	/* a non-zero share is never invisible */
 	if (frac > 0 && full == 0 && !t->opts.unicode)
-		grid_putc(g, x, y, '|', role);
+		grid_putc(g, x, y, '.', role);
 }
 
 void draw_spark(struct tui *t, struct grid *g, int x, int y, int w, const char *map,

@@ -65,6 +65,13 @@ int screen_pending_signal(void)
 	return screen_signal;
 }
 
+static void restore_stop_signals(struct screen *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (s->stop_installed[i])
+			sigaction(stop_signals[i], &s->old_stop[i], NULL);
+}
+
 int screen_open(struct screen **out)
 {
 	struct screen *s;
@@ -74,24 +81,9 @@ int screen_open(struct screen **out)
 	if (!setlocale(LC_CTYPE, "") || strcmp(nl_langinfo(CODESET), "UTF-8"))
 		setlocale(LC_CTYPE, "C.UTF-8"); /* wide characters need a UTF-8 locale */
 	s = xcalloc(1, sizeof(*s));
-	s->scr = newterm(NULL, stdout, stdin);
-	if (!s->scr) {
-		free(s);
-		return -ENOTTY;
-	}
-	set_term(s->scr);
-	screen_active = 1;
 	screen_signal = 0;
-	if (!screen_atexit_set) {
-		atexit(restore_terminal);
-		screen_atexit_set = true;
-	}
-	for (int i = 0; i < 5; i++) {
-		struct sigaction sa = {.sa_handler = on_fatal_signal};
-		sigemptyset(&sa.sa_mask);
-		sa.sa_flags = SA_RESETHAND;
-		sigaction(fatal_signals[i], &sa, &s->old_fatal[i]);
-	}
+	/* before newterm: ncurses installs its own SIGINT/SIGTERM handlers
+	 * (restore and exit(1)) when it finds the default disposition */
 	for (int i = 0; i < 4; i++) {
 		struct sigaction cur;
 		sigaction(stop_signals[i], NULL, &cur);
@@ -101,6 +93,24 @@ int screen_open(struct screen **out)
 		sigemptyset(&sa.sa_mask);
 		sigaction(stop_signals[i], &sa, &s->old_stop[i]);
 		s->stop_installed[i] = true;
+	}
+	s->scr = newterm(NULL, stdout, stdin);
+	if (!s->scr) {
+		restore_stop_signals(s);
+		free(s);
+		return -ENOTTY;
+	}
+	set_term(s->scr);
+	screen_active = 1;
+	if (!screen_atexit_set) {
+		atexit(restore_terminal);
+		screen_atexit_set = true;
+	}
+	for (int i = 0; i < 5; i++) {
+		struct sigaction sa = {.sa_handler = on_fatal_signal};
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESETHAND;
+		sigaction(fatal_signals[i], &sa, &s->old_fatal[i]);
 	}
 	cbreak();
 	noecho();
@@ -123,9 +133,7 @@ void screen_close(struct screen *s)
 	if (!s)
 		return;
 	restore_terminal();
-	for (int i = 0; i < 4; i++)
-		if (s->stop_installed[i])
-			sigaction(stop_signals[i], &s->old_stop[i], NULL);
+	restore_stop_signals(s);
 	for (int i = 0; i < 5; i++)
 		sigaction(fatal_signals[i], &s->old_fatal[i], NULL);
 	delscreen(s->scr);

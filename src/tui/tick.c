@@ -250,9 +250,12 @@ static void build_map(struct tick *tk, struct tick_map *tm, const struct map_src
 				history_push_heat(hist, tk->seq, m->name, r->key, r->hist_delta,
 						  e->val.hist.nbuckets);
 		}
-		if (r->numeric)
-			history_push(hist, tk->seq, m->name, r->key,
-				     (float)(r->has_rate ? r->rate : r->value));
+		/* sparklines show rates; maps without one (min, max) their value */
+		double ignored;
+		if (r->has_rate)
+			history_push(hist, tk->seq, m->name, r->key, (float)r->rate);
+		else if (r->numeric && !rate_basis(&e->val, m->agg, &ignored))
+			history_push(hist, tk->seq, m->name, r->key, (float)r->value);
 		if (r->numeric) {
 			tm->total += r->value;
 			if (r->value > tm->max_value)

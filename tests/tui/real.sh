@@ -1,0 +1,1 @@
+skip tui-real "not yet"
