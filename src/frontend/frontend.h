@@ -340,7 +340,6 @@ void parse_leave(struct parser *p);
 bool parse_is_keyword(const char *s); /* if, else, while ...: never an expression */
 /* parser_expr.c */
 struct node *parse_expr(struct parser *p);
-bool parse_at_type_name(struct parser *p, int k); /* is token k the start of a type? */
 struct type_name parse_type_name(struct parser *p);
 /* parser_stmt.c */
 struct node *parse_block(struct parser *p);

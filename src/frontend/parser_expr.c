@@ -169,16 +169,6 @@ static bool is_int_type_name(const char *s)
 	return false;
 }
 
-bool parse_at_type_name(struct parser *p, int k)
-{
-	const struct token *t = parse_peek(p, k);
-
-	if (t->kind != TK_IDENT)
-		return false;
-	return !strcmp(t->sval, "struct") || !strcmp(t->sval, "union") ||
-	       !strcmp(t->sval, "enum") || is_int_type_name(t->sval);
-}
-
 /* Can token k start an operand (so that "(ident) <it>" is a cast)? Tokens
  * that can also be binary operators ('-', '*', '&') do not count. */
 static bool starts_operand(struct parser *p, int k)
@@ -201,26 +191,32 @@ static bool starts_operand(struct parser *p, int k)
 	}
 }
 
-/* Is the '(' at token 0 the start of a cast? */
+/* Do the tokens from k on read as a type name closed by ')'? A bare word
+ * without '*' is not decided here (see parse_at_cast). */
+static bool parse_at_type_close(struct parser *p, int k)
+{
+	const struct token *t = parse_peek(p, k);
+
+	if (t->kind != TK_IDENT)
+		return false;
+	if (!strcmp(t->sval, "struct") || !strcmp(t->sval, "union") || !strcmp(t->sval, "enum"))
+		return true;
+	if (is_int_type_name(t->sval))
+		return parse_is(p, k + 1, ")") || parse_is(p, k + 1, "*") ||
+		       parse_is(p, k + 1, "[");
+	int i = k + 1;
+	while (i < PARSE_LOOKAHEAD - 1 && parse_is(p, i, "*"))
+		i++;
+	return i > k + 1 && parse_is(p, i, ")");
+}
+
+/* Is the '(' at token 0 the start of a cast? "(word)" is one when an
+ * operand follows: "(foo)arg0" but not "(pid) + 1". */
 static bool parse_at_cast(struct parser *p)
 {
-	int k = 1;
-
-	if (parse_at_type_name(p, 1)) {
-		const struct token *t = parse_peek(p, 1);
-		if (strcmp(t->sval, "struct") && strcmp(t->sval, "union") &&
-		    strcmp(t->sval, "enum"))
-			return parse_is(p, 2, ")") || parse_is(p, 2, "*") || parse_is(p, 2, "[");
+	if (parse_at_type_close(p, 1))
 		return true;
-	}
-	if (parse_peek(p, 1)->kind != TK_IDENT)
-		return false;
-	k = 2;
-	if (parse_is(p, k, ")"))
-		return starts_operand(p, k + 1);
-	while (k < PARSE_LOOKAHEAD - 1 && parse_is(p, k, "*"))
-		k++;
-	return k > 2 && parse_is(p, k, ")");
+	return parse_peek(p, 1)->kind == TK_IDENT && parse_is(p, 2, ")") && starts_operand(p, 3);
 }
 
 /*
@@ -290,8 +286,7 @@ static struct node *parse_ident_expr(struct parser *p)
 	if (!strcmp(t.sval, "sizeof") && parse_is(p, 0, "(")) {
 		n = parse_new_node(p, N_SIZEOF, t.span);
 		parse_next(p);
-		if (parse_at_type_name(p, 0) ||
-		    (parse_peek(p, 0)->kind == TK_IDENT && parse_is(p, 1, "*")))
+		if (parse_at_type_close(p, 0))
 			n->u.size_of.tn = parse_type_name(p);
 		else
 			n->u.size_of.expr = parse_expr(p);

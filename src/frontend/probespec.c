@@ -349,6 +349,15 @@ static const struct provider_spec providers[] = {
 	{"watchpoint", "w", "asyncwatchpoint", PK_WATCHPOINT, parse_watchpoint},
 };
 
+/* Providers bpftrace 0.17 has and tracetop does not (yet): a located error
+ * rather than "Invalid probe type". */
+static const char *const unsupported[] = {
+	"lsm",
+	"l",
+	"iter",
+	"it",
+};
+
 const char *probe_kind_name(enum probe_kind k)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(providers); i++)
@@ -409,5 +418,8 @@ int probespec_parse(struct attach_point *ap, struct arena *a, struct diags *d)
 		spec_note_wild(&s);
 		return 0;
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
+		if (!strcmp(prov, unsupported[i]))
+			return spec_err(&s, "%s probes are not supported by tracetop", prov);
 	return spec_err(&s, "Invalid probe type: %s", prov);
 }
