@@ -497,3 +497,33 @@ char *bin_resolve(const char *name)
 	free(lib);
 	return p;
 }
+
+int uprobe_expand(const char *target, const char *func_glob, char **path, struct vec *out)
+{
+	struct elf_cache *c;
+	struct vec names = {0};
+	int n, added = 0;
+
+	*path = bin_resolve(target);
+	if (!*path)
+		return -ENOENT;
+	c = elf_cache_new();
+	n = elf_cache_funcs(c, *path, &names);
+	for (int i = 0; i < n; i++) {
+		const char *name = names.items[i];
+
+		/* as bpftrace 0.17: no partial-inlining clones (".part.N") */
+		if (glob_match(func_glob, name) && !strstr(name, ".part.")) {
+			vec_push(out, xstrdup(name));
+			added++;
+		}
+	}
+	vec_free(&names);
+	elf_cache_free(c);
+	if (n < 0) {
+		free(*path);
+		*path = NULL;
+		return n;
+	}
+	return added;
+}

@@ -249,7 +249,6 @@ static int list_uprobe(struct lister *l, const struct provider_ent *p, const cha
 {
 	const char *colon = strchr(rest, ':');
 	char *bin, *path;
-	struct elf_cache *ec;
 	struct vec v = {0};
 	int n;
 
@@ -260,25 +259,19 @@ static int list_uprobe(struct lister *l, const struct provider_ent *p, const cha
 		return -EINVAL;
 	}
 	bin = xstrndup(rest, colon - rest);
-	path = bin_resolve(bin);
-	if (!path) {
+	n = uprobe_expand(bin, colon + 1, &path, &v);
+	if (n == -ENOENT && !path)
 		fprintf(stderr,
 			"ERROR: uprobe target file '%s' does not exist or is not executable\n",
 			bin);
-		free(bin);
-		return -ENOENT;
+	else if (n < 0)
+		fprintf(stderr, "ERROR: %s: %s\n", path ? path : bin, strerror(-n));
+	vec_foreach(&v, i) {
+		fprintf(l->out, "%s:%s:%s\n", p->name, strchr(bin, '/') ? bin : path,
+			(char *)v.items[i]);
+		free(v.items[i]);
 	}
-	ec = elf_cache_new();
-	n = elf_cache_funcs(ec, path, &v);
-	if (n < 0)
-		fprintf(stderr, "ERROR: %s: %s\n", path, strerror(-n));
-	/* bpftrace 0.17 leaves out GCC's partial-inlining clones (".part.N") */
-	vec_foreach(&v, i)
-		if (glob_match(colon + 1, v.items[i]) && !strstr(v.items[i], ".part."))
-			fprintf(l->out, "%s:%s:%s\n", p->name, strchr(bin, '/') ? bin : path,
-				(char *)v.items[i]);
 	vec_free(&v);
-	elf_cache_free(ec);
 	free(path);
 	free(bin);
 	return n < 0 ? n : 0;
