@@ -346,7 +346,8 @@ static const struct provider_spec providers[] = {
 	{"interval", "i", NULL, PK_INTERVAL, parse_timed},
 	{"software", "s", NULL, PK_SOFTWARE, parse_perf_event},
 	{"hardware", "h", NULL, PK_HARDWARE, parse_perf_event},
-	{"watchpoint", "w", "asyncwatchpoint", PK_WATCHPOINT, parse_watchpoint},
+	{"watchpoint", "w", NULL, PK_WATCHPOINT, parse_watchpoint},
+	{"asyncwatchpoint", "aw", NULL, PK_WATCHPOINT, parse_watchpoint},
 };
 
 /* Providers bpftrace 0.17 has and tracetop does not (yet): a located error
