@@ -199,7 +199,8 @@ static const struct type *convert_record(struct kbtf *kb, struct arena *a, struc
 					 uint32_t id, const struct btf_type *t, bool complete)
 {
 	const char *name = btf__name_by_offset(r.btf, t->name_off);
-	int align = btf__align_of(r.btf, id);
+	/* (libbpf complains about the alignment of a forward declaration) */
+	int align = btf_is_fwd(t) ? 1 : btf__align_of(r.btf, id);
 	struct type *rec;
 	struct field *fields = NULL;
 	uint32_t n = 0, cap = 0;

@@ -412,8 +412,8 @@ static const struct type *ptr_type(struct kbtf *kb, struct arena *a, const char 
 			e--;
 			continue;
 		}
-		if (e - base >= 5 && !strncmp(e - 5, "const", 5) && depth &&
-		    (e - 5 == base || !isalnum((unsigned char)e[-6]))) {
+		if (e - base >= 5 && !strncmp(e - 5, "const", 5) &&
+		    (e - 5 == base || (!isalnum((unsigned char)e[-6]) && e[-6] != '_'))) {
 			e -= 5;
 			continue;
 		}
