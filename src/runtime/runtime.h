@@ -33,6 +33,10 @@ int rt_clear_map(struct rt *rt, const char *name);
 void rt_stop(struct rt *rt, const struct sink_ops *sink, bool dump);
 void rt_close(struct rt *rt);
 size_t rt_nattached(const struct rt *rt);
+/* loader.c: an fd that becomes readable when records wait or the -c child
+ * ends (for a caller's own poll loop; records submitted without wakeup do
+ * not make it readable: poll at least every 100 ms anyway). */
+int rt_event_fd(const struct rt *rt);
 
 /* wanted by main.c: --info, what this kernel supports (kprobes, fentry,
  * BTF, ring buffer, ...); returns 0 or -errno */
@@ -172,5 +176,21 @@ char *bin_resolve(const char *name);
  * without GCC ".part.N" clones, as bpftrace 0.17). Returns the count, or
  * -ENOENT (no such binary) / -ENOEXEC (not ELF) / -errno. */
 int uprobe_expand(const char *target, const char *func_glob, char **path, struct vec *out);
+
+/*
+ * loader.c, events.c, maps.c: conventions between codegen and the runtime.
+ *
+ * RT_LOST_MAP: when the object holds a map of this name (ARRAY or
+ * PERCPU_ARRAY, one entry, u64 value), the BPF side adds 1 to it for every
+ * record it could not put on the ring buffer (bpf_ringbuf_output/reserve
+ * failed). The runtime sums it and reports increments as "Lost N events".
+ * Records may be submitted with BPF_RB_NO_WAKEUP: rt_poll looks at the
+ * ring buffer every 10 ms whatever the wakeups.
+ * EV_PRINT_MAP / EV_CLEAR_MAP / EV_ZERO_MAP index prog->maps.
+ * BEGIN and END programs are in a "raw_tp" section (never attached); the
+ * runtime runs each once with BPF_PROG_TEST_RUN and a zeroed context.
+ * rt_snapshot leaves each map's entries unsorted: map_sort_entries sorts.
+ */
+#define RT_LOST_MAP "tt_lost"
 
 #endif

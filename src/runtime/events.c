@@ -1,0 +1,356 @@
+/*
+ * events.c - the ring buffer: records in, sink calls out.
+ *
+ * Every record starts with a u64 (kind << 32 | index); its arguments
+ * follow, packed as the format's T_TUPLE says, and are decoded into model
+ * values (decode.c) before the output engine formats them (printf_format).
+ * Consumption is bounded in time: under a storm of events a poll still
+ * returns when its budget is spent (the callback stops libbpf's loop), so
+ * Ctrl-C is seen promptly. After exit() the remaining records are
+ * dropped, as bpftrace does, until END runs.
+ *
+ * Lost records are counted by the BPF side in the RT_LOST_MAP array (see
+ * runtime.h); increments are reported as "Lost N events".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../output/output.h"
+#include "rt_internal.h"
+
+/* A callback return that means "budget spent", not an error. */
+#define EV_STOP (-ECANCELED)
+/* Decoded values live in a scratch arena, released this often. */
+#define EV_ARENA_RECORDS 256
+
+struct ev_ctx {
+	struct rt *rt;
+	const struct sink_ops *sink;
+	uint64_t budget_end;
+	struct arena scratch;
+	struct strbuf sb;
+	unsigned n;
+};
+
+static void sink_text(const struct sink_ops *sink, const char *s, size_t len)
+{
+	if (sink && sink->text)
+		sink->text(sink->ctx, s, len);
+}
+
+static void sink_error(const struct sink_ops *sink, const char *msg)
+{
+	if (sink && sink->error)
+		sink->error(sink->ctx, msg);
+	else
+		fprintf(stderr, "%s\n", msg);
+}
+
+static const struct bt_format *format_of(struct rt *rt, uint32_t idx)
+{
+	return idx < rt->prog->nformats ? &rt->prog->formats[idx] : NULL;
+}
+
+/* The record's arguments as values; *n = 0 when it has none. */
+static const struct value *record_args(struct ev_ctx *c, const struct bt_format *f,
+				       const uint8_t *data, size_t len, size_t *n)
+{
+	struct value *v;
+
+	*n = 0;
+	if (!f->args || f->args->size + 8 > len)
+		return NULL;
+	v = arena_alloc(&c->scratch, sizeof(*v));
+	decode_value(c->rt, &c->scratch, f->args, data + 8, v);
+	if (v->kind != V_TUPLE) {
+		*n = 1;
+		return v;
+	}
+	*n = v->tuple.n;
+	return v->tuple.elems;
+}
+
+static void ev_printf_like(struct ev_ctx *c, const struct bt_format *f, const uint8_t *data,
+			   size_t len)
+{
+	size_t n;
+	const struct value *args = record_args(c, f, data, len, &n);
+
+	sb_reset(&c->sb);
+	printf_format(&c->sb, f->fmt, args, n);
+}
+
+static void ev_time(struct ev_ctx *c, const struct bt_format *f)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	sb_reset(&c->sb);
+	printf_strftime(&c->sb, f->fmt, (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+	sink_text(c->sink, c->sb.buf, c->sb.len);
+}
+
+static void ev_join(struct ev_ctx *c, const struct bt_format *f, const uint8_t *data, size_t len)
+{
+	size_t n, nstr = 0;
+	const struct value *args = record_args(c, f, data, len, &n);
+	const char **strs = arena_alloc(&c->scratch, (n ? n : 1) * sizeof(char *));
+
+	/* the argv array ends at its first empty (NULL) slot */
+	for (size_t i = 0; i < n && args[i].kind == V_STR && args[i].str.len; i++)
+		strs[nstr++] = args[i].str.s;
+	sb_reset(&c->sb);
+	printf_join(&c->sb, strs, nstr, f->fmt ? f->fmt : " ");
+	sink_text(c->sink, c->sb.buf, c->sb.len);
+}
+
+static void ev_cat(struct ev_ctx *c, const struct bt_format *f, const uint8_t *data, size_t len)
+{
+	char buf[4096], *path;
+	ssize_t r;
+	int fd;
+
+	ev_printf_like(c, f, data, len);
+	path = xstrdup(c->sb.buf ? c->sb.buf : "");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		char *msg = xasprintf("ERROR: failed to open file '%s': %s", path, strerror(errno));
+
+		sink_error(c->sink, msg);
+		free(msg);
+		free(path);
+		return;
+	}
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		sink_text(c->sink, buf, (size_t)r);
+	close(fd);
+	free(path);
+}
+
+static void ev_system(struct ev_ctx *c, const struct bt_format *f, const uint8_t *data, size_t len)
+{
+	ev_printf_like(c, f, data, len);
+	/* the command writes to our stdout: what we printed must come first */
+	if (c->sink && c->sink->flush)
+		c->sink->flush(c->sink->ctx);
+	fflush(stdout);
+	if (system(c->sb.buf ? c->sb.buf : "") == -1)
+		sink_error(c->sink, "ERROR: system() could not run a shell");
+}
+
+static void ev_print_map(struct ev_ctx *c, uint32_t idx, const uint8_t *data, size_t len)
+{
+	struct rt *rt = c->rt;
+	uint64_t top = 0, div = 0;
+	struct map_snapshot m;
+	struct arena a = {0};
+
+	if (idx >= rt->prog->nmaps)
+		return;
+	if (len >= 24) {
+		memcpy(&top, data + 8, 8);
+		memcpy(&div, data + 16, 8);
+	}
+	if (maps_read(rt, idx, &a, &m) == 0 && c->sink && c->sink->map)
+		c->sink->map(c->sink->ctx, &m, top, div);
+	arena_free(&a);
+}
+
+static void ev_runtime_error(struct ev_ctx *c, uint32_t idx, const uint8_t *data, size_t len)
+{
+	const struct bt_runtime_error *e =
+		idx < c->rt->prog->nerrors ? &c->rt->prog->errors[idx] : NULL;
+	int64_t ret = 0;
+	char *msg;
+
+	if (len >= 16)
+		memcpy(&ret, data + 8, 8);
+	msg = xasprintf("WARNING: %s: %s (%lld)", e ? e->msg : "runtime error",
+			ret < 0 ? strerror((int)-ret) : "error", (long long)ret);
+	sink_error(c->sink, msg);
+	free(msg);
+}
+
+static void handle_record(struct ev_ctx *c, const uint8_t *data, size_t len)
+{
+	struct rt *rt = c->rt;
+	uint64_t hdr;
+	uint32_t kind, idx;
+	const struct bt_format *f;
+
+	if (len < 8)
+		return;
+	memcpy(&hdr, data, 8);
+	kind = (uint32_t)(hdr >> 32);
+	idx = (uint32_t)hdr;
+	switch (kind) {
+	case EV_EXIT:
+		rt->exit_requested = true;
+		rt->drop_events = true;
+		return;
+	case EV_PRINT_MAP:
+		ev_print_map(c, idx, data, len);
+		return;
+	case EV_CLEAR_MAP:
+		if (idx < rt->prog->nmaps)
+			maps_clear(rt, idx);
+		return;
+	case EV_ZERO_MAP:
+		if (idx < rt->prog->nmaps)
+			maps_zero(rt, idx);
+		return;
+	case EV_RUNTIME_ERROR:
+		ev_runtime_error(c, idx, data, len);
+		return;
+	default:
+		break;
+	}
+	f = format_of(rt, idx);
+	if (!f)
+		return;
+	switch (kind) {
+	case EV_PRINTF:
+		ev_printf_like(c, f, data, len);
+		sink_text(c->sink, c->sb.buf, c->sb.len);
+		break;
+	case EV_PRINT_VALUE: {
+		size_t n;
+		const struct value *v = record_args(c, f, data, len, &n);
+
+		if (n && c->sink && c->sink->value)
+			c->sink->value(c->sink->ctx, v);
+		break;
+	}
+	case EV_TIME:
+		ev_time(c, f);
+		break;
+	case EV_JOIN:
+		ev_join(c, f, data, len);
+		break;
+	case EV_SYSTEM:
+		ev_system(c, f, data, len);
+		break;
+	case EV_CAT:
+		ev_cat(c, f, data, len);
+		break;
+	default:
+		break;
+	}
+}
+
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct ev_ctx *c = ctx;
+	struct rt *rt = c->rt;
+
+	rt->events_total++;
+	/* after exit() nothing is printed until END runs */
+	if (!rt->drop_events)
+		handle_record(c, data, len);
+	if (++c->n % EV_ARENA_RECORDS == 0) {
+		arena_free(&c->scratch);
+		if (c->budget_end && rt_now_ns() > c->budget_end)
+			return EV_STOP;
+	}
+	return 0;
+}
+
+int events_open(struct rt *rt)
+{
+	struct bpf_map *m;
+	struct epoll_event ev = {.events = EPOLLIN};
+	struct ev_ctx *c;
+
+	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (rt->epfd < 0) {
+		fprintf(stderr, "ERROR: epoll_create1: %s\n", strerror(errno));
+		return -errno;
+	}
+	if (rt->child.pidfd >= 0)
+		epoll_ctl(rt->epfd, EPOLL_CTL_ADD, rt->child.pidfd, &ev);
+	if (!rt->prog->ringbuf_name)
+		return 0;
+	m = bpf_object__find_map_by_name(rt->obj, rt->prog->ringbuf_name);
+	if (!m) {
+		fprintf(stderr, "ERROR: the event ring buffer %s is not in the BPF object\n",
+			rt->prog->ringbuf_name);
+		return -ENOENT;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->rt = rt;
+	rt->ev = c;
+	rt->rb = ring_buffer__new(bpf_map__fd(m), on_record, c, NULL);
+	if (!rt->rb) {
+		int err = -errno;
+
+		fprintf(stderr, "ERROR: opening the event ring buffer: %s\n", strerror(errno));
+		return err;
+	}
+	if (epoll_ctl(rt->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rt->rb), &ev) < 0) {
+		int err = -errno;
+
+		fprintf(stderr, "ERROR: epoll_ctl: %s\n", strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_end_ns)
+{
+	struct ev_ctx *c = rt->ev;
+	int n;
+
+	if (!rt->rb)
+		return 0;
+	c->sink = sink;
+	c->budget_end = budget_end_ns;
+	n = ring_buffer__consume(rt->rb);
+	arena_free(&c->scratch);
+	if (n == EV_STOP)
+		return 0;
+	return n < 0 ? n : 0;
+}
+
+void events_check_lost(struct rt *rt, const struct sink_ops *sink)
+{
+	uint64_t *vals, total = 0;
+	uint32_t zero = 0;
+	int n;
+
+	if (rt->lost_fd < 0)
+		return;
+	n = rt->lost_percpu ? rt->ncpus : 1;
+	vals = xcalloc((size_t)n, sizeof(*vals));
+	if (bpf_map_lookup_elem(rt->lost_fd, &zero, vals) == 0)
+		for (int i = 0; i < n; i++)
+			total += vals[i];
+	free(vals);
+	if (total > rt->lost_total) {
+		if (sink && sink->lost)
+			sink->lost(sink->ctx, total - rt->lost_total);
+		rt->lost_total = total;
+	}
+}
+
+void events_close(struct rt *rt)
+{
+	struct ev_ctx *c = rt->ev;
+
+	ring_buffer__free(rt->rb);
+	rt->rb = NULL;
+	if (c) {
+		arena_free(&c->scratch);
+		sb_free(&c->sb);
+		free(c);
+		rt->ev = NULL;
+	}
+	if (rt->epfd >= 0)
+		close(rt->epfd);
+	rt->epfd = -1;
+}

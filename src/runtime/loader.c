@@ -1,0 +1,503 @@
+/*
+ * loader.c - the life cycle of a running program: open, start, poll, stop.
+ *
+ * rt_open opens the compiler's BPF object from memory with libbpf, loads it
+ * (maps are created, programs verified), writes tt_config and sets up the
+ * ring buffer consumer; nothing fires yet. rt_start prints "Attaching N
+ * probes...", runs BEGIN once in our own process, then attaches every other
+ * probe and only then lets a -c child run. rt_stop undoes it in the order
+ * bpftrace's semantics need: detach everything (in parallel, see detach.c),
+ * run END, drain the ring buffer, dump the maps.
+ *
+ * libbpf's print callback takes no context pointer, so the rt being loaded
+ * is kept in a thread-local for the callback: it collects warnings (shown
+ * under -v, or when a load fails) and notices a rejected .BTF, which we
+ * treat as a failure instead of libbpf's silent fallback.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+/* How often rt_poll looks at the ring buffer even without a wakeup: the
+ * BPF side may submit with BPF_RB_NO_WAKEUP to spare a wakeup per event. */
+#define RT_TICK_MS 10
+/* A poll never spends longer than this consuming before it returns. */
+#define RT_CONSUME_SLICE_NS (20 * 1000000ULL)
+
+static _Thread_local struct rt *print_rt;
+
+uint64_t rt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void note_failed_prog(struct rt *rt, const char *msg)
+{
+	const char *p = strstr(msg, "prog '");
+	const char *q;
+	size_t n;
+
+	if (!p || !strstr(msg, "failed to load"))
+		return;
+	p += 6;
+	q = strchr(p, '\'');
+	if (!q)
+		return;
+	n = (size_t)(q - p);
+	if (n >= sizeof(rt->failed_prog))
+		n = sizeof(rt->failed_prog) - 1;
+	memcpy(rt->failed_prog, p, n);
+	rt->failed_prog[n] = 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	struct rt *rt = print_rt;
+	bool verbose = rt && rt->opts && rt->opts->verbose;
+	struct strbuf line = {0};
+	va_list aq;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	va_copy(aq, ap);
+	sb_vprintf(&line, fmt, aq);
+	va_end(aq);
+	if (rt) {
+		if (strstr(line.buf, "Error loading .BTF into kernel") ||
+		    strstr(line.buf, "Error loading ELF section .BTF"))
+			rt->btf_failed = true;
+		note_failed_prog(rt, line.buf);
+		if (level == LIBBPF_WARN)
+			sb_puts(&rt->libbpf_log, line.buf);
+	}
+	if (verbose)
+		fputs(line.buf, stderr);
+	sb_free(&line);
+	return 0;
+}
+
+const struct bt_probe *rt_probe_by_prog(const struct rt *rt, const char *prog_name)
+{
+	for (size_t i = 0; i < rt->prog->nprobes; i++) {
+		const struct bt_probe *p = &rt->prog->probes[i];
+
+		if (p->prog_name && strcmp(p->prog_name, prog_name) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+void rt_add_link(struct rt *rt, struct bpf_link *link)
+{
+	if (rt->nlinks == rt->links_cap) {
+		rt->links_cap = rt->links_cap ? rt->links_cap * 2 : 64;
+		rt->links = xrealloc(rt->links, rt->links_cap * sizeof(*rt->links));
+	}
+	rt->links[rt->nlinks++] = link;
+}
+
+void rt_keep_slow_fd(struct rt *rt, int fd)
+{
+	if (rt->nslow == rt->slow_cap) {
+		rt->slow_cap = rt->slow_cap ? rt->slow_cap * 2 : 64;
+		rt->slow_fds = xrealloc(rt->slow_fds, rt->slow_cap * sizeof(*rt->slow_fds));
+	}
+	rt->slow_fds[rt->nslow++] = fd;
+}
+
+static bool needs_tracefs(const struct bt_program *prog)
+{
+	for (size_t i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i].kind == PK_TRACEPOINT)
+			return true;
+	return false;
+}
+
+static void report_load_error(struct rt *rt, int err)
+{
+	const struct bt_probe *p =
+		rt->failed_prog[0] ? rt_probe_by_prog(rt, rt->failed_prog) : NULL;
+	const char *hint = p ? attach_load_hint(p, err) : NULL;
+
+	/* The verifier log says what is wrong with the code; a hint says
+	 * what is wrong with the kernel, which needs no log. */
+	if (!hint && rt->libbpf_log.len && !rt->opts->verbose)
+		fputs(rt->libbpf_log.buf, stderr);
+	if (p && hint)
+		fprintf(stderr, "ERROR: %s: %s\n", p->name, hint);
+	else if (p)
+		fprintf(stderr, "ERROR: %s: loading the BPF program failed: %s\n", p->name,
+			strerror(-err));
+	else
+		fprintf(stderr, "ERROR: loading the BPF object failed: %s\n", strerror(-err));
+}
+
+static int write_config(struct rt *rt)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, "tt_config");
+	struct tt_config cfg = {
+		.cpid = (uint64_t)rt->child.pid,
+		.start_ns = rt_now_ns(),
+	};
+	uint32_t zero = 0;
+
+	if (!m)
+		return 0;
+	if (bpf_map__value_size(m) < sizeof(cfg)) {
+		fprintf(stderr, "ERROR: tt_config is %u bytes, expected %zu\n",
+			bpf_map__value_size(m), sizeof(cfg));
+		return -EINVAL;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(m), &zero, &cfg, BPF_ANY) < 0) {
+		int err = -errno;
+
+		fprintf(stderr, "ERROR: writing tt_config: %s\n", strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+static int find_programs(struct rt *rt)
+{
+	for (size_t i = 0; i < rt->prog->nprobes; i++) {
+		const struct bt_probe *p = &rt->prog->probes[i];
+		struct bpf_program *bp = bpf_object__find_program_by_name(rt->obj, p->prog_name);
+
+		if (!bp) {
+			fprintf(stderr, "ERROR: %s: program %s is not in the BPF object\n", p->name,
+				p->prog_name);
+			return -ENOENT;
+		}
+		if (p->kind == PK_BEGIN)
+			rt->begin = bp;
+		else if (p->kind == PK_END)
+			rt->end = bp;
+	}
+	return 0;
+}
+
+static void find_maps(struct rt *rt)
+{
+	struct bpf_map *m;
+
+	rt->map_fds = xcalloc(rt->prog->nmaps ? rt->prog->nmaps : 1, sizeof(int));
+	for (size_t i = 0; i < rt->prog->nmaps; i++) {
+		m = bpf_object__find_map_by_name(rt->obj, rt->prog->maps[i].elf_name);
+		rt->map_fds[i] = m ? bpf_map__fd(m) : -1;
+	}
+	m = bpf_object__find_map_by_name(rt->obj, RT_LOST_MAP);
+	rt->lost_fd = m ? bpf_map__fd(m) : -1;
+	rt->lost_percpu = m && bpf_map__type(m) == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+int rt_open(struct rt **out, struct bt_program *prog, const struct bt_opts *opts)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "tracetop");
+	struct rt *rt = xcalloc(1, sizeof(*rt));
+	int err;
+
+	*out = NULL;
+	rt->prog = prog;
+	rt->opts = opts;
+	rt->epfd = -1;
+	rt->lost_fd = -1;
+	rt->child.go_fd = -1;
+	rt->child.pidfd = -1;
+	print_rt = rt;
+	libbpf_set_print(libbpf_print);
+
+	if (needs_tracefs(prog) && !tracefs_path()) {
+		fprintf(stderr, "ERROR: tracefs is not mounted and could not be mounted at "
+				"/sys/kernel/tracing: tracepoints cannot be attached\n");
+		err = -ENOENT;
+		goto err_free;
+	}
+	rt->ncpus = libbpf_num_possible_cpus();
+	if (rt->ncpus <= 0) {
+		err = rt->ncpus ? rt->ncpus : -EINVAL;
+		fprintf(stderr, "ERROR: cannot count the possible CPUs: %s\n", strerror(-err));
+		goto err_free;
+	}
+
+	rt->obj = bpf_object__open_mem(prog->obj, prog->obj_len, &oo);
+	if (!rt->obj) {
+		err = -errno;
+		if (rt->libbpf_log.len && !opts->verbose)
+			fputs(rt->libbpf_log.buf, stderr);
+		fprintf(stderr, "ERROR: opening the BPF object failed: %s\n", strerror(errno));
+		goto err_free;
+	}
+	err = find_programs(rt);
+	if (err)
+		goto err_close;
+	err = bpf_object__load(rt->obj);
+	if (err) {
+		report_load_error(rt, err);
+		goto err_close;
+	}
+	if (rt->btf_failed) {
+		if (!opts->verbose)
+			fputs(rt->libbpf_log.buf, stderr);
+		fprintf(stderr, "ERROR: the kernel rejected the program's BTF (see above)\n");
+		err = -EINVAL;
+		goto err_close;
+	}
+	find_maps(rt);
+
+	/* The child exists before tt_config is written, so cpid is known;
+	 * it waits on a pipe until every probe is attached. */
+	if (opts->cmd)
+		err = child_spawn(rt, opts->cmd);
+	else if (opts->pid)
+		err = child_watch_pid(rt, opts->pid);
+	if (err)
+		goto err_close;
+	err = write_config(rt);
+	if (err)
+		goto err_child;
+	err = events_open(rt);
+	if (err)
+		goto err_child;
+	print_rt = NULL;
+	*out = rt;
+	return 0;
+
+err_child:
+	child_cleanup(rt);
+err_close:
+	bpf_object__close(rt->obj);
+err_free:
+	print_rt = NULL;
+	sb_free(&rt->libbpf_log);
+	free(rt->map_fds);
+	free(rt);
+	return err;
+}
+
+static int attach_one(struct rt *rt, const struct bt_probe *p)
+{
+	struct bpf_program *bp = bpf_object__find_program_by_name(rt->obj, p->prog_name);
+
+	switch (p->kind) {
+	case PK_TRACEPOINT:
+		return attach_tracepoint(rt, p, bp);
+	case PK_RAWTRACEPOINT:
+		return attach_rawtracepoint(rt, p, bp);
+	case PK_PROFILE:
+	case PK_INTERVAL:
+	case PK_SOFTWARE:
+	case PK_HARDWARE:
+		return attach_perf(rt, p, bp);
+	case PK_KPROBE:
+	case PK_KRETPROBE:
+		return attach_kprobe(rt, p, bp);
+	case PK_FENTRY:
+	case PK_FEXIT:
+		return attach_fentry(rt, p, bp);
+	case PK_UPROBE:
+	case PK_URETPROBE:
+		return attach_uprobe(rt, p, bp);
+	case PK_USDT:
+	case PK_WATCHPOINT:
+		return attach_unsupported(rt, p);
+	case PK_BEGIN:
+	case PK_END:
+		return 0;
+	}
+	BT_BUG("unknown probe kind");
+}
+
+int rt_start(struct rt *rt, const struct sink_ops *sink)
+{
+	int err;
+
+	print_rt = rt;
+	rt->sink = sink;
+	if (sink && sink->attached)
+		sink->attached(sink->ctx, rt->prog->nprobes);
+	rt->started = true;
+	if (rt->begin) {
+		err = special_run(rt, rt->begin, "BEGIN");
+		if (err)
+			goto err_detach;
+		/* BEGIN may have asked to exit: then nothing else attaches. */
+		events_consume(rt, sink, 0);
+	}
+	for (size_t i = 0; i < rt->prog->nprobes && !rt->exit_requested; i++) {
+		const struct bt_probe *p = &rt->prog->probes[i];
+
+		err = attach_one(rt, p);
+		if (err)
+			goto err_detach;
+		if (p->kind != PK_BEGIN && p->kind != PK_END)
+			rt->nattached++;
+	}
+	rt->nattached += (rt->begin != NULL) + (rt->end != NULL);
+	if (!rt->exit_requested)
+		child_release(rt);
+	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
+		fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
+	print_rt = NULL;
+	return 0;
+
+err_detach:
+	rt_detach_all(rt);
+	rt->started = false; /* no END after a failed start */
+	rt->stopped = true;
+	print_rt = NULL;
+	return err;
+}
+
+size_t rt_nattached(const struct rt *rt)
+{
+	return rt ? rt->nattached : 0;
+}
+
+/* Wait for the ring buffer or the child, with the caller's signals let in
+ * only while waiting (see rt_poll). */
+static int poll_wait(struct rt *rt, int ms, const sigset_t *wait_mask)
+{
+	struct epoll_event ev[4];
+	int n = epoll_pwait(rt->epfd, ev, ARRAY_SIZE(ev), ms, wait_mask);
+
+	return n < 0 ? -errno : n;
+}
+
+/*
+ * A signal that lands while we consume records would only be seen at the
+ * next wait's end: the signals a caller may catch are blocked for the
+ * duration of the poll and let in atomically by epoll_pwait, so one that
+ * arrived at any moment makes the next wait return EINTR at once.
+ */
+int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
+{
+	uint64_t deadline = rt_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
+	sigset_t block, old;
+	int err = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	rt->sink = sink;
+	for (;;) {
+		uint64_t now = rt_now_ns();
+		uint64_t slice = now + RT_CONSUME_SLICE_NS;
+
+		err = events_consume(rt, sink, deadline > slice ? deadline : slice);
+		if (err < 0)
+			break;
+		if (rt->exit_requested || child_check_exited(rt))
+			break;
+		now = rt_now_ns();
+		if (now >= deadline)
+			break;
+		uint64_t left_ms = (deadline - now + 999999) / 1000000;
+
+		err = poll_wait(rt, left_ms < RT_TICK_MS ? (int)left_ms : RT_TICK_MS, &old);
+		if (err == -EINTR) {
+			/* a signal: let the caller look at its flags now */
+			events_consume(rt, sink, rt_now_ns() + RT_CONSUME_SLICE_NS);
+			err = 0;
+			break;
+		}
+		if (err < 0)
+			break;
+		err = 0;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (err < 0)
+		return err;
+	events_check_lost(rt, sink);
+	if (sink && sink->flush)
+		sink->flush(sink->ctx);
+	return rt->exit_requested || rt->child.exited;
+}
+
+int rt_event_fd(const struct rt *rt)
+{
+	return rt ? rt->epfd : -1;
+}
+
+struct snapshot *rt_snapshot(struct rt *rt)
+{
+	struct snapshot *s = xcalloc(1, sizeof(*s));
+
+	s->nmaps = rt->prog->nmaps;
+	s->maps = arena_alloc(&s->arena, (s->nmaps ? s->nmaps : 1) * sizeof(*s->maps));
+	for (size_t i = 0; i < s->nmaps; i++)
+		maps_read(rt, i, &s->arena, &s->maps[i]);
+	s->taken_ns = rt_now_ns();
+	s->events_total = rt->events_total;
+	s->lost_total = rt->lost_total;
+	return s;
+}
+
+int rt_clear_map(struct rt *rt, const char *name)
+{
+	for (size_t i = 0; i < rt->prog->nmaps; i++)
+		if (strcmp(rt->prog->maps[i].name, name) == 0)
+			return maps_clear(rt, i);
+	return -ENOENT;
+}
+
+void rt_stop(struct rt *rt, const struct sink_ops *sink, bool dump)
+{
+	if (!rt || rt->stopped)
+		return;
+	rt->stopped = true;
+	rt->sink = sink;
+	rt_detach_all(rt);
+	/* What the probes wrote before they were detached (dropped after
+	 * exit()), then END's output: all of it, no time budget. */
+	events_consume(rt, sink, 0);
+	rt->drop_events = false;
+	if (rt->started && rt->end) {
+		special_run(rt, rt->end, "END");
+		events_consume(rt, sink, 0);
+	}
+	events_check_lost(rt, sink);
+	if (dump && rt->started && sink) {
+		struct snapshot *s = rt_snapshot(rt);
+
+		if (sink->exit_begin)
+			sink->exit_begin(sink->ctx);
+		for (size_t i = 0; i < s->nmaps; i++)
+			if (sink->map)
+				sink->map(sink->ctx, &s->maps[i], 0, 0);
+		snapshot_free(s);
+	}
+	if (sink && sink->flush)
+		sink->flush(sink->ctx);
+}
+
+void rt_close(struct rt *rt)
+{
+	if (!rt)
+		return;
+	rt_detach_all(rt);
+	events_close(rt);
+	child_cleanup(rt);
+	syms_free(rt->syms);
+	bpf_object__close(rt->obj);
+	free(rt->links);
+	free(rt->slow_fds);
+	free(rt->map_fds);
+	sb_free(&rt->libbpf_log);
+	free(rt);
+}

@@ -1,0 +1,116 @@
+/*
+ * rt_internal.h - what the runtime's own files share, and nobody else.
+ *
+ * struct rt is the one running program: the libbpf object, the links of
+ * every attached probe, the ring buffer and its consumer state, the -c
+ * child. loader.c owns its life cycle (open, start, stop, close); the
+ * attach_*.c files add links to it; events.c consumes records; maps.c and
+ * decode.c turn map bytes into model values; child.c runs -c commands.
+ *
+ * This header includes libbpf, so only files under src/runtime include it;
+ * runtime.h is the public face.
+ */
+#ifndef TRACETOP_RT_INTERNAL_H
+#define TRACETOP_RT_INTERNAL_H
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <sys/types.h>
+
+#include "runtime.h"
+
+/* The -c child, or the -p process we watch. */
+struct rt_child {
+	pid_t pid;   /* 0: no child */
+	int go_fd;   /* write end of the pipe the child waits on, -1 once released */
+	int pidfd;   /* readable once the child (or -p process) exits, -1 if none */
+	bool exited; /* reaped (or -p process gone) */
+	int status;  /* wait status when reaped */
+};
+
+struct rt {
+	struct bt_program *prog;
+	const struct bt_opts *opts;
+	struct bpf_object *obj;
+	int *map_fds; /* per prog->maps entry, -1 when absent */
+	int ncpus;    /* possible CPUs: per-cpu value stride */
+
+	struct bpf_program *begin, *end; /* run once with test_run; not attached */
+
+	struct bpf_link **links; /* every attached link (a profile probe has one per CPU) */
+	size_t nlinks, links_cap;
+	size_t nattached; /* attach points, as bpftrace counts them */
+	int *slow_fds;    /* perf events whose last close waits for RCU (see detach.c) */
+	size_t nslow, slow_cap;
+
+	struct ring_buffer *rb;
+	struct ev_ctx *ev;           /* events.c's consumer state */
+	struct syms *syms;           /* symbol tables, loaded on first use */
+	int epfd;                    /* ring buffer's epoll fd + child pidfd */
+	const struct sink_ops *sink; /* during a poll: where records go */
+	uint64_t budget_end_ns;      /* stop consuming after this (rt_poll's deadline) */
+	uint64_t events_total;
+	uint64_t lost_total; /* as last reported */
+	int lost_fd;         /* tt_lost map, -1 when the object has none */
+	bool lost_percpu;
+	bool exit_requested; /* exit() seen: rt_poll returns 1 */
+	bool drop_events;    /* after exit(), records are dropped until END */
+	bool started, stopped;
+
+	struct rt_child child;
+	struct strbuf libbpf_log; /* libbpf warnings, shown when a load fails */
+	bool btf_failed;          /* libbpf said the kernel rejected .BTF */
+	char failed_prog[128];    /* program libbpf said failed to load */
+};
+
+uint64_t rt_now_ns(void); /* CLOCK_MONOTONIC == bpf_ktime_get_ns() */
+const struct bt_probe *rt_probe_by_prog(const struct rt *rt, const char *prog_name);
+void rt_add_link(struct rt *rt, struct bpf_link *link);
+/* keep a dup of a tracepoint perf event fd: detach.c closes it off the
+ * critical path */
+void rt_keep_slow_fd(struct rt *rt, int fd);
+
+/* attach_*.c: attach one probe; on failure print one message naming the
+ * probe, why, and what would work instead, and return -errno. Links go to
+ * rt->links as they are made (the caller detaches them all on failure). */
+int attach_tracepoint(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
+int attach_rawtracepoint(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
+int attach_perf(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
+int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
+int attach_fentry(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
+int attach_uprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
+int attach_unsupported(struct rt *rt, const struct bt_probe *p);
+/* why a program of this probe kind failed to load, for the load error */
+const char *attach_load_hint(const struct bt_probe *p, int err);
+
+/* attach_special.c: BEGIN/END, run synchronously in our own context */
+int special_run(struct rt *rt, struct bpf_program *prog, const char *what);
+
+/* detach.c: destroy every link, in parallel threads when there are many */
+void rt_detach_all(struct rt *rt);
+
+/* events.c */
+int events_open(struct rt *rt);
+/* consume what is in the ring buffer; stops early once budget_end_ns is
+ * passed (0 = no budget: drain everything) */
+int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_end_ns);
+void events_check_lost(struct rt *rt, const struct sink_ops *sink);
+void events_close(struct rt *rt);
+
+/* maps.c */
+int maps_read(struct rt *rt, size_t idx, struct arena *a, struct map_snapshot *out);
+int maps_clear(struct rt *rt, size_t idx);
+int maps_zero(struct rt *rt, size_t idx);
+
+/* decode.c: BPF bytes of a type -> a model value, allocated in a */
+void decode_value(struct rt *rt, struct arena *a, const struct type *t, const uint8_t *bytes,
+		  struct value *out);
+
+/* child.c */
+int child_spawn(struct rt *rt, const char *cmd);
+int child_watch_pid(struct rt *rt, int pid);
+void child_release(struct rt *rt);
+bool child_check_exited(struct rt *rt); /* non-blocking */
+void child_cleanup(struct rt *rt);
+
+#endif

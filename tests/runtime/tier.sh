@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# tier-timeout: 300
+# tier-needs: root
+#
+# Runtime tier: real BPF objects (compiled here with clang -target bpf from
+# tests/runtime/bpf/) loaded, attached and read through the runtime API by
+# driver.c, with hand-built struct bt_program. Golden outputs in
+# tests/runtime/golden/; other cases check properties in the driver. After
+# every case no BPF program or link of the driver may be left behind.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+out=build/tests/runtime
+mkdir -p "$out"
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP runtime: needs root to load BPF"
+	exit 0
+fi
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+
+# The runtime and what it links against: every object but main's that builds.
+mine="loader attach_special attach_tracepoint attach_kprobe attach_perf attach_uprobe detach child events decode maps"
+objs=""
+for f in $mine; do objs="$objs build/runtime/$f.o"; done
+if ! make -s $objs >"$out/make.log" 2>&1; then
+	echo "FAIL runtime_build: make failed (see $out/make.log)"
+	cat "$out/make.log"
+	exit 0
+fi
+others=""
+for src in src/base/*.c src/model/*.c src/output/*.c src/runtime/*.c; do
+	case " $mine " in *" $(basename "$src" .c) "*) continue ;; esac
+	o=build/${src#src/}
+	o=${o%.c}.o
+	make -s "$o" >>"$out/make.log" 2>&1 && others="$others $o"
+done
+rm -f "$out/libothers.a"
+ar rcs "$out/libothers.a" $others
+CC=${CC:-cc}
+if ! $CC -std=gnu11 -g -O1 -Wall -Wextra -o "$out/driver" tests/runtime/driver.c $objs \
+	"$out/libothers.a" $(pkg-config --libs libbpf libelf zlib) -lpthread -lm \
+	>"$out/cc.log" 2>&1; then
+	echo "FAIL runtime_driver_build: cc failed (see $out/cc.log)"
+	cat "$out/cc.log"
+	exit 0
+fi
+bpfcc() { # bpfcc SRC OUT [FLAGS]
+	clang-14 -target bpf -O2 -g -D__TARGET_ARCH_x86 -I/usr/include/x86_64-linux-gnu \
+		-c "tests/runtime/bpf/$1" -o "$out/$2" "${@:3}" 2>>"$out/bpfcc.log"
+}
+: >"$out/bpfcc.log"
+if ! bpfcc rt_test.bpf.c rt_test.o -DRB_SIZE=262144 ||
+	! bpfcc rt_test.bpf.c rt_big.o -DRB_SIZE=262144 -DWITH_BIG || ! bpfcc rt_test.bpf.c rt_small.o -DRB_SIZE=4096 ||
+	! bpfcc fail.bpf.c fail.o || ! bpfcc fail.bpf.c fail_fentry.o -DWITH_FENTRY; then
+	echo "FAIL runtime_bpf_build: clang -target bpf failed (see $out/bpfcc.log)"
+	exit 0
+fi
+
+leftovers() { # BPF programs of the test objects still loaded
+	bpftool prog list 2>/dev/null | grep -c "name rtt_" || true
+}
+
+# run CASE [golden]: PASS when the driver succeeds, its stdout matches the
+# golden file (if any), and nothing is left loaded.
+run() {
+	local c=$1 golden=tests/runtime/golden/$1.out
+	"$out/driver" "$c" "$out" >"$out/$c.out" 2>"$out/$c.err"
+	local rc=$?
+	local left
+	left=$(leftovers)
+	# a closed program is freed after an RCU grace period: look again
+	[ "$left" != 0 ] && sleep 0.5 && left=$(leftovers)
+	sed -i "s/begin $$/begin PID/" "$out/$c.out"
+	if [ "$rc" != 0 ]; then
+		echo "FAIL $c: driver exit $rc: $(tail -n 3 "$out/$c.err" | tr '\n' ' ')"
+	elif [ -f "$golden" ] && ! diff -u "$golden" "$out/$c.out" >"$out/$c.diff"; then
+		echo "FAIL $c: output differs from $golden"
+		cat "$out/$c.diff"
+	elif [ "$left" != 0 ]; then
+		echo "FAIL $c: $left BPF programs left loaded"
+	else
+		echo "PASS $c"
+	fi
+	return 0
+}
+
+# expect_err CASE PATTERN: the case must print PATTERN on stderr
+expect_err() {
+	if grep -q -- "$2" "$out/$1.err"; then
+		echo "PASS $1_message"
+	else
+		echo "FAIL $1_message: stderr lacks '$2': $(head -c 300 "$out/$1.err")"
+	fi
+}
+
+run begin_end
+run aggregates
+run events
+run exit_begin
+run tracepoint
+run rawtp
+run profile
+run interval
+run software
+run hardware
+expect_err hardware "hardware:cycles:1000000: this machine has no hardware performance counters"
+run kprobe_fail
+expect_err kprobe_fail "kprobe:vfs_read: this kernel has no kprobes"
+run fentry_fail
+expect_err fentry_fail "fentry:vfs_read: this kernel refuses to load fentry/fexit programs"
+run lost
+run child
+run notify
+expect_err notify "^__BPFTRACE_NOTIFY_PROBES_ATTACHED$"
+run storm
+run detach_many
+run bigmap
+for c in profile interval software storm detach_many bigmap; do
+	sed "s/^/# $c: /" "$out/$c.out"
+done
+exit 0
