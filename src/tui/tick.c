@@ -326,6 +326,17 @@ void tick_build(struct tick *tk, uint64_t seq, const struct snapshot *cur,
 		printed_src(&src, printed[p], NULL, tk->dt);
 		build_map(tk, &tk->maps[tk->nmaps++], &src, hist, &sb);
 	}
+	/* a source that does not count events: count-like maps say how many
+	 * probe hits there were */
+	if (cur && !cur->events_total) {
+		for (size_t i = 0; i < tk->nmaps; i++) {
+			enum map_agg agg = tk->maps[i].m->agg;
+			if (!tk->maps[i].printed &&
+			    (agg == AGG_COUNT || agg == AGG_AVG || agg == AGG_STATS ||
+			     agg == AGG_HIST || agg == AGG_LHIST))
+				tk->events_rate += tk->maps[i].total_rate;
+		}
+	}
 	if (seq % 16 == 0)
 		history_expire(hist, seq);
 	sb_free(&sb);

@@ -1,1 +1,197 @@
-skip tui-real "not yet"
+# Sourced by tier.sh: the real ./tracetop in tmux (root, BPF).
+# Lessons 4 and 5 of the tutorial under a controlled workload; refresh,
+# heat map, exits (q, Ctrl-C, SIGTERM, exit()) restoring the terminal and
+# leaving no BPF program attached; the dashboard's own CPU at 1 Hz.
+
+TT=$ROOT/tracetop
+R=$OUT/real
+mkdir -p "$R"
+
+# programs (ids) a process holds open, from /proc/PID/fdinfo
+progs_of() {
+	local pid=$1 fd
+	for fd in /proc/"$pid"/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = "anon_inode:bpf-prog" ] || continue
+		awk '/^prog_id:/ { print $2 }' "/proc/$pid/fdinfo/${fd##*/}" 2>/dev/null
+	done | sort -u | tr '\n' ' '
+}
+# none of the ids is loaded any more (freed asynchronously: wait a little)
+progs_gone() {
+	local id live
+	for _ in $(seq 30); do
+		live=""
+		for id in $1; do
+			bpftool prog show id "$id" >/dev/null 2>&1 && live="$live $id"
+		done
+		[ -z "$live" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# wait until the dashboard shows a table or histogram
+wait_screen() {
+	for _ in $(seq 100); do
+		cap "$1" | grep -qE "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+if [ "$(id -u)" != 0 ]; then
+	skip tui-real "needs root (BPF)"
+elif [ ! -x "$TT" ]; then
+	skip tui-real "./tracetop not built"
+elif ! timeout 10 "$TT" --plain -e 'BEGIN { exit(); }' >/dev/null 2>&1; then
+	skip tui-real "./tracetop cannot run a program yet"
+else
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	LOAD=$R/ttload # a dd with a name of its own: its comm identifies our workload
+	cp "$(command -v dd)" "$LOAD"
+	READER=$R/ttread
+	cat >"$READER" <<-'EOF'
+		#!/usr/bin/python3
+		# reads 1000 bytes at a time, ~2000 times a second: read() returns 1000
+		import os, time
+		f = os.open("/dev/zero", os.O_RDONLY)
+		while True:
+		    os.read(f, 1000)
+		    time.sleep(0.0005)
+	EOF
+	chmod +x "$READER"
+
+	# ---- lesson 4: a descending table, refreshed --------------------------
+	L4='tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
+	"$LOAD" if=/dev/zero of=/dev/null bs=1 count=200000000 2>/dev/null &
+	loadpid=$!
+	start l4 120 30 "$R/l4" "$TT" -e "$L4"
+	if ! wait_screen l4 '^KEY'; then
+		fail real-lesson4-table "no table within 10 s"
+		cap l4 | head -5
+	else
+		sleep 1.5
+		a=$(cap l4)
+		vals=$(echo "$a" | table_values)
+		if [ "$(echo "$vals" | wc -l)" -ge 3 ] && [ "$(echo "$vals" | sort -n -r)" = "$vals" ] &&
+			echo "$a" | grep -q '^ttload '; then
+			pass real-lesson4-descending
+		else
+			fail real-lesson4-descending "values $(echo $vals | head -c 80), ttload row: $(echo "$a" | grep -c '^ttload ')"
+		fi
+		sleep 1.05
+		b=$(cap l4)
+		if [ "$a" != "$b" ]; then pass real-lesson4-refresh; else fail real-lesson4-refresh "captures 1 s apart equal"; fi
+		ids=$(progs_of "$(cat "$R/l4/pid")")
+		tm send-keys -t l4 / t t l o a d Enter
+		sleep 1.2
+		f=$(cap l4)
+		if echo "$f" | grep -q '^ttload ' && [ "$(echo "$f" | table_values | wc -l)" = 1 ]; then
+			pass real-lesson4-filter
+		else
+			fail real-lesson4-filter "filtered table not one ttload row"
+		fi
+		tm send-keys -t l4 q
+		if check_restored real-lesson4-q-restores l4 "$R/l4"; then
+			if [ -z "$ids" ]; then
+				fail real-lesson4-q-restores "no BPF program seen while running"
+			elif progs_gone "$ids"; then
+				pass real-lesson4-q-restores
+			else
+				fail real-lesson4-q-restores "BPF programs still loaded: $ids"
+			fi
+		fi
+	fi
+	tm kill-session -t l4 2>/dev/null
+
+	# ---- the dashboard's own CPU at 1 Hz on lesson 4 ------------------------
+	start cpu 120 30 "$R/cpu" "$TT" -e "$L4"
+	if wait_screen cpu '^KEY'; then
+		pid=$(cat "$R/cpu/pid")
+		sleep 2
+		t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+		s0=$(date +%s.%N)
+		sleep 20
+		t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+		s1=$(date +%s.%N)
+		pct=$(echo "$t0 $t1 $s0 $s1 $(getconf CLK_TCK)" | awk '{ printf "%.2f", ($2 - $1) / $5 / ($4 - $3) * 100 }')
+		echo "tracetop dashboard CPU at 1 Hz on lesson 4: $pct% of a core (20 s, ttload running)" | tee "$R/cpu.txt"
+		if awk "BEGIN { exit !($pct < 2.0) }"; then pass "real-cpu-1hz-lesson4 ($pct%)"; else fail real-cpu-1hz-lesson4 "$pct% of a core"; fi
+	else
+		fail real-cpu-1hz-lesson4 "dashboard did not come up"
+	fi
+	tm send-keys -t cpu q
+	wait_done "$R/cpu" >/dev/null
+	tm kill-session -t cpu 2>/dev/null
+	kill "$loadpid" 2>/dev/null
+	wait "$loadpid" 2>/dev/null
+
+	# ---- lesson 5: the histogram, then the heat map ---------------------------
+	"$READER" &
+	rdpid=$!
+	sleep 0.5
+	L5="tracepoint:syscalls:sys_exit_read /pid == $rdpid/ { @bytes = hist(args->ret); }"
+	start l5 120 30 "$R/l5" "$TT" -e "$L5"
+	if ! wait_screen l5 '^\[512, 1K\) '; then
+		fail real-lesson5-hist "no [512, 1K) bucket within 10 s"
+		cap l5 | head -8
+	else
+		sleep 1.2
+		h=$(cap l5)
+		# the [512, 1K) bucket holds the largest count and a full bar
+		top=$(echo "$h" | awk -F'|' '/^[[(]/ && NF >= 3 { n = split($1, a, " "); c = a[n] + 0; if (c > m) { m = c; l = $1 } } END { print l }')
+		if echo "$top" | grep -q '^\[512, 1K)' && echo "$h" | grep -q '^\[512, 1K) .*|###' &&
+			echo "$h" | grep -q 'p50 [0-9]'; then
+			pass real-lesson5-buckets
+		else
+			fail real-lesson5-buckets "largest bucket: $top"
+		fi
+		tm send-keys -t l5 H
+		heat_start5() { cap l5 | awk '/[0-9KMGTPE\]]\) / { p = index($0, ") ") + 2; r = substr($0, p); if (match(r, /[^ ]/)) { x = p + RSTART; if (!m || x < m) m = x } } END { print m + 0 }'; }
+		sleep 1.1
+		h1=$(heat_start5)
+		sleep 2.05
+		h2=$(heat_start5)
+		if [ "$h1" -gt 0 ] && [ "$h2" -gt 0 ] && [ "$h2" -le $((h1 - 2)) ]; then
+			pass real-lesson5-heat-columns
+		else
+			fail real-lesson5-heat-columns "oldest column at $h1 then $h2 (2 s later)"
+		fi
+		ids=$(progs_of "$(cat "$R/l5/pid")")
+		tm send-keys -t l5 C-c
+		if check_restored real-lesson5-ctrl-c l5 "$R/l5"; then
+			if [ -n "$ids" ] && progs_gone "$ids"; then pass real-lesson5-ctrl-c; else fail real-lesson5-ctrl-c "programs: '$ids' still loaded or none seen"; fi
+		fi
+	fi
+	tm kill-session -t l5 2>/dev/null
+	kill "$rdpid" 2>/dev/null
+	wait "$rdpid" 2>/dev/null
+
+	# ---- SIGTERM, and the program's own exit() with --print-on-exit ----------
+	start st 100 25 "$R/st" "$TT" -e "$L4"
+	if wait_screen st '^KEY'; then
+		ids=$(progs_of "$(cat "$R/st/pid")")
+		kill -TERM "$(cat "$R/st/pid")"
+		if check_restored real-sigterm st "$R/st"; then
+			if [ -n "$ids" ] && progs_gone "$ids"; then pass real-sigterm; else fail real-sigterm "programs: '$ids' still loaded or none seen"; fi
+		fi
+	else
+		fail real-sigterm "dashboard did not come up"
+	fi
+	tm kill-session -t st 2>/dev/null
+
+	start ex 100 25 "$R/ex" "$TT" --print-on-exit -e "$L4 interval:s:3 { exit(); }"
+	if wait_screen ex '^KEY'; then
+		ids=$(progs_of "$(cat "$R/ex/pid")")
+		if check_restored real-exit-restores ex "$R/ex"; then
+			if [ -z "$ids" ] || ! progs_gone "$ids"; then
+				fail real-exit-restores "programs: '$ids' still loaded or none seen"
+			elif ! cap ex | grep -q '^@\[.*\]: [0-9]'; then
+				fail real-exit-restores "no --print-on-exit map dump after the screen"
+			else
+				pass real-exit-restores
+			fi
+		fi
+	else
+		fail real-exit-restores "dashboard did not come up"
+	fi
+	tm kill-session -t ex 2>/dev/null
+fi

@@ -272,7 +272,7 @@ if want driver; then
 	tm send-keys -t drv5 H
 	sleep 2.2
 	# where the oldest non-empty column starts (newest is at the right edge)
-	heat_start() { cap drv5 | awk '/[0-9\]] *\) / { p = index($0, ") ") + 2; r = substr($0, p); if (match(r, /[^ ]/)) { x = p + RSTART; if (!m || x < m) m = x } } END { print m + 0 }'; }
+	heat_start() { cap drv5 | awk '/[0-9KMGTPE\]]\) / { p = index($0, ") ") + 2; r = substr($0, p); if (match(r, /[^ ]/)) { x = p + RSTART; if (!m || x < m) m = x } } END { print m + 0 }'; }
 	h1=$(heat_start)
 	sleep 2.05
 	h2=$(heat_start)
