@@ -470,9 +470,11 @@ struct probe_info {
  *   T_TIMESTAMP 16 (u64 fmt id of an EV_TIME format, u64 nsecs since boot)
  *   T_BUF count+4 (u32 length, then count bytes; ->size = count + 4)
  *   T_PTR 8, T_RECORD/T_ARRAY their size (copied with probe_read).
- * str(p[, n]) -> string[min(n, strlen_max)] (n constant; default
- * strlen_max), p: pointer or int (address) read with probe_read*_str;
- * str(string) is the string itself.
+ * str(p[, n]): p a pointer or int (address) read with probe_read*_str;
+ * like bpftrace, n counts characters without the NUL: the read size is
+ * min(n + 1, strlen_max). Type: string[min(n + 1, strlen_max)] when n is
+ * an N_INT, else string[strlen_max]. str($N) is folded: its argument is
+ * the N_STR of the parameter's text and str() returns it unchanged.
  *
  * MAPS. prog->maps sorted by name (strcmp of "@name"), elf_name "AT_" +
  * name without '@'. key: NULL for a scalar map, the single key's STORAGE

@@ -157,7 +157,7 @@ static const struct type *fn_args(struct sema *s, struct node *n)
 	}
 	sema_err(s, n->span,
 		 "The args builtin can only be used with tracepoint/kfunc/uprobeprobes (%s used here)",
-		 probe_kind_name(k));
+		 k == PK_BEGIN || k == PK_END ? "special" : probe_kind_name(k));
 	return &t_none;
 }
 
@@ -498,9 +498,6 @@ static const struct type *stack_call(struct sema *s, struct node *n, bool kernel
 		mode = m[0] == 'b' ? STACK_BPFTRACE : m[0] == 'p' ? STACK_PERF : STACK_RAW;
 		a0->type = &t_none;
 		lim = k == 2 ? arg(n, 1) : NULL;
-	} else if (k >= 1 && a0->kind == N_BUILTIN && a0->u.builtin.name && !resolve_builtin(a0)) {
-		sema_err(s, a0->span, "Unknown stack mode: '%s'", a0->u.builtin.name);
-		return stype_stack(s, kernel, mode, (uint32_t)limit);
 	} else if (k == 2) {
 		sema_expr(s, a0);
 		sema_err(s, n->span, "%s() expects a stack mode literal (%s provided)", fn,
@@ -538,9 +535,23 @@ static const struct type *str_call(struct sema *s, struct node *n)
 
 	if (!check_arity(s, n, "str", 1, 2))
 		return stype_str(s, max);
-	if (a->kind == N_PARAM || a->kind == N_PARAM_COUNT)
+	/* str($N): the parameter's text; folded in the final pass only, so
+	 * that every pass still sees it is a parameter */
+	bool from_param = a->kind == N_PARAM;
+	const struct type *t;
+	if (a->kind == N_PARAM_COUNT) {
 		sema_param_to_str(s, a);
-	const struct type *t = sema_expr(s, a);
+		t = sema_expr(s, a);
+	} else if (from_param && !s->final) {
+		const char *p = s->opts && a->u.param.n >= 1 && a->u.param.n <= s->opts->nparams ?
+					s->opts->params[a->u.param.n - 1] :
+					"";
+		t = stype_str(s, (uint32_t)strlen(p) + 1);
+	} else {
+		if (from_param)
+			sema_param_to_str(s, a);
+		t = sema_expr(s, a);
+	}
 	uint32_t size = max;
 	if (nargs(n) == 2) {
 		struct node *l = arg(n, 1);
@@ -549,13 +560,14 @@ static const struct type *str_call(struct sema *s, struct node *n)
 		if (want(s, n, "str", 1, T_INT, false) && sema_const_int(s, l, &v)) {
 			if (v < 0)
 				sema_err(s, n->span, "strcannot use negative length (%lld)", (long long)v);
-			else if ((uint64_t)v < size)
-				size = (uint32_t)v;
+			else if ((uint64_t)v + 1 < size)
+				size = (uint32_t)v + 1;
 		}
 	}
-	if (t->kind == T_STR) /* str("lit"), str($1), str(comm) */
+	if (t->kind == T_STR && from_param) { /* str($1) */
 		return t->size < size || nargs(n) == 1 ? t : stype_str(s, size);
-	if (t->kind != T_INT && t->kind != T_PTR && t->kind != T_NONE)
+	}
+	if (t->kind != T_INT && t->kind != T_PTR)
 		sema_err(s, n->span,
 			 "str() expects an integer or a pointer type as first argument (%s provided)",
 			 sema_tname(s, t));
@@ -647,7 +659,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 	n->u.call.fmt_id = -1;
 	if (f == F_UNKNOWN) {
 		type_args(s, n, 0);
-		sema_err(s, n->span, "Unknown function: '%s'", fn);
+		sema_err(s, n->span, "Unknown function: %s", fn);
 		return &t_none;
 	}
 	if (unsafe(f) && !(s->opts && s->opts->unsafe))
@@ -699,7 +711,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 					 "The map passed to print() should not be indexed by a key");
 				sema_expr(s, a0);
 			} else {
-				a0->type = sema_map_read(s, a0);
+				a0->type = sema_map_value(s, a0);
 			}
 			type_args(s, n, 1);
 			if (nargs(n) > 1)
@@ -779,7 +791,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 				sema_map_keys(s, a0, sema_map_get(s, a0));
 				a0->type = sema_map_read(s, a0);
 			} else {
-				a0->type = sema_map_read(s, a0);
+				a0->type = sema_map_value(s, a0);
 			}
 		} else {
 			type_args(s, n, 0);

@@ -358,12 +358,12 @@ static const struct type *ternary(struct sema *s, struct node *n)
 	const struct type *b = sema_expr(s, n->u.ternary.els);
 
 	if (c->kind != T_NONE && !stype_is_intlike(c))
-		sema_err(s, n->span, "Invalid condition in ternary: %s", sema_tname(s, c));
+		sema_err(s, n->span, "Invalid condition in ternary: %s", sema_kname(c));
 	if (a->kind == T_NONE && b->kind == T_NONE)
 		return n->type = &t_none;
 	if (a->kind != b->kind) {
 		sema_err(s, n->span, "Ternary operator must return the same type: have '%s' and '%s'",
-			 sema_tname(s, a), sema_tname(s, b));
+			 sema_kname(a), sema_kname(b));
 		return n->type = a;
 	}
 	if (a->kind == T_INT)
@@ -739,7 +739,7 @@ static void cond_check(struct sema *s, struct node *c, const char *what)
 	const struct type *t = sema_expr(s, c);
 
 	if (t->kind != T_NONE && !stype_is_intlike(t))
-		sema_err(s, c->span, "Invalid condition in %s: %s", what, sema_tname(s, t));
+		sema_err(s, c->span, "Invalid condition in %s: %s", what, sema_kname(t));
 }
 
 void sema_block(struct sema *s, struct node *n)

@@ -103,6 +103,9 @@ void sema_map_keys(struct sema *s, struct node *map, struct sema_map *m)
 				 sema_tname(s, t));
 		el[i++] = stype_storage(s, t);
 	}
+	for (int j = 0; j < n; j++)
+		if (el[j]->kind == T_NONE)
+			return; /* reported where it was typed */
 	const struct type *key = n == 0 ? NULL : n == 1 ? el[0] : stype_tuple(s, el, (uint32_t)n);
 	if (!m->key_known) {
 		m->key_known = true;
