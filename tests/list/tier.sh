@@ -88,6 +88,13 @@ same_as_bpftrace() {
 	fi
 }
 
+# no search at all: everything, as `bpftrace -l`
+if [ $has_bpftrace = 1 ]; then
+	bpftrace -l 2>/dev/null | grep -v -E '^(software|hardware):' >"$out/l_no_search.bpftrace"
+	"${LIST[@]}" 2>/dev/null | grep -v -E '^(software|hardware):' >"$out/l_no_search.ours"
+	[ -s "$out/l_no_search.ours" ] && cmp -s "$out/l_no_search.bpftrace" "$out/l_no_search.ours" &&
+		pass l_no_search || fail l_no_search "differs from bpftrace -l"
+fi
 same_as_bpftrace l_syscalls_enter -l 'tracepoint:syscalls:sys_enter_*'
 same_as_bpftrace l_everything -l '*'
 same_as_bpftrace l_sched_star -l 'tracepoint:sched*'
