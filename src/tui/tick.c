@@ -67,6 +67,42 @@ static const struct map_entry *index_find(const struct key_index *ix, const char
 	return NULL;
 }
 
+/* the same key (false when unsure: the caller falls back to the index) */
+static bool key_equal(const struct value *a, const struct value *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case V_NONE:
+		return true;
+	case V_INT:
+		return a->u == b->u;
+	case V_STR:
+		return !strncmp(a->str.s, b->str.s, a->str.len > b->str.len ? a->str.len : b->str.len);
+	case V_BUF:
+		return a->buf.len == b->buf.len && !memcmp(a->buf.bytes, b->buf.bytes, a->buf.len);
+	case V_TUPLE:
+	case V_RECORD:
+	case V_ARRAY:
+		if (a->tuple.n != b->tuple.n)
+			return false;
+		for (size_t i = 0; i < a->tuple.n; i++)
+			if (!key_equal(&a->tuple.elems[i], &b->tuple.elems[i]))
+				return false;
+		return true;
+	case V_STACK:
+		if (a->stack.n != b->stack.n)
+			return false;
+		for (size_t i = 0; i < a->stack.n; i++)
+			if (strcmp(a->stack.frames[i] ? a->stack.frames[i] : "",
+				   b->stack.frames[i] ? b->stack.frames[i] : ""))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static const struct map_snapshot *snap_map(const struct snapshot *s, const char *name)
 {
 	if (!s)
@@ -221,8 +257,10 @@ static void build_map(struct tick *tk, struct tick_map *tm, const struct map_src
 		sb_puts(sb, ", printed");
 	tm->desc = arena_strdup(&tk->arena, sb->buf);
 
-	if (src->prev && !src->per_interval)
-		index_build(&ix, &tk->arena, src->prev, sb);
+	/* maps are read in hash order, which rarely changes between two
+	 * snapshots: match by position first, build the index only if needed */
+	const struct map_snapshot *pm = src->prev && !src->per_interval ? src->prev : NULL;
+	struct strbuf ksb = {0};
 	tm->rows = arena_alloc(&tk->arena, (m->n + 1) * sizeof(struct row));
 	tm->nrows = m->n;
 	for (size_t i = 0; i < m->n; i++) {
@@ -230,12 +268,19 @@ static void build_map(struct tick *tk, struct tick_map *tm, const struct map_src
 		struct row *r = &tm->rows[i];
 		double now, before = 0;
 
-		sb_reset(sb);
-		fmt_key(sb, &e->key);
-		r->key = arena_strdup(&tk->arena, sb->buf ? sb->buf : "");
+		sb_reset(&ksb);
+		fmt_key(&ksb, &e->key);
+		r->key = arena_strdup(&tk->arena, ksb.buf ? ksb.buf : "");
 		r->e = e;
 		r->numeric = entry_number(&e->val, &r->value);
-		const struct map_entry *pe = index_find(&ix, r->key);
+		const struct map_entry *pe = NULL;
+		if (pm && i < pm->n && key_equal(&pm->entries[i].key, &e->key)) {
+			pe = &pm->entries[i];
+		} else if (pm) {
+			if (!ix.cap)
+				index_build(&ix, &tk->arena, pm, sb);
+			pe = index_find(&ix, r->key);
+		}
 		if (rate_basis(&e->val, m->agg, &now) && src->dt > 0 &&
 		    (src->prev || src->per_interval)) {
 			if (pe && !src->per_interval)
@@ -267,6 +312,7 @@ static void build_map(struct tick *tk, struct tick_map *tm, const struct map_src
 				tm->max_rate = r->rate;
 		}
 	}
+	sb_free(&ksb);
 }
 
 static double secs(uint64_t a, uint64_t b)
@@ -312,7 +358,7 @@ void tick_build(struct tick *tk, uint64_t seq, const struct snapshot *cur,
 			if (!strcmp(printed[p]->name, m->name))
 				printed_src(&src, printed[p], m, tk->dt);
 		build_map(tk, &tk->maps[tk->nmaps++], &src, hist, &sb);
-		if (m->max_entries &&
+		if (m->max_entries && m->has_keys &&
 		    (!tk->entries_max || m->n * tk->entries_max > tk->entries * m->max_entries)) {
 			tk->entries = m->n;
 			tk->entries_max = m->max_entries;
@@ -326,9 +372,9 @@ void tick_build(struct tick *tk, uint64_t seq, const struct snapshot *cur,
 		printed_src(&src, printed[p], NULL, tk->dt);
 		build_map(tk, &tk->maps[tk->nmaps++], &src, hist, &sb);
 	}
-	/* a source that does not count events: count-like maps say how many
+	/* the source counts ring buffer records; count-like maps add how many
 	 * probe hits there were */
-	if (cur && !cur->events_total) {
+	if (cur) {
 		for (size_t i = 0; i < tk->nmaps; i++) {
 			enum map_agg agg = tk->maps[i].m->agg;
 			if (!tk->maps[i].printed &&

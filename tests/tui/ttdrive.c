@@ -267,7 +267,7 @@ static void parse_entry(struct drv *d, struct pending_map *pm, char **tok, int n
 			else if (x < lh[0])
 				b = 0;
 			else if (x >= lh[1])
-				b = e.val.hist.nbuckets - 1;
+				b = (uint32_t)((lh[1] - lh[0]) / lh[2] + 1);
 			else
 				b = (uint32_t)((x - lh[0]) / lh[2] + 1);
 			if (b >= e.val.hist.nbuckets)
@@ -673,6 +673,70 @@ static void run_script(struct drv *d, const char *path)
 	free(d->program);
 }
 
+/* --bench N: a map of N keys, two snapshots; how long a refresh and a
+ * redraw take (the 100,000-key responsiveness check) */
+static struct snapshot *bench_snap(size_t n, uint64_t t, uint64_t mul)
+{
+	struct snapshot *s = snapshot_new(1);
+	struct map_snapshot *m = &s->maps[0];
+
+	s->taken_ns = t;
+	m->name = arena_strdup(&s->arena, "@");
+	m->agg = AGG_COUNT;
+	m->has_keys = true;
+	m->max_entries = n;
+	m->n = n;
+	m->entries = arena_alloc(&s->arena, n * sizeof(*m->entries));
+	for (size_t i = 0; i < n; i++) {
+		struct map_entry *e = &m->entries[i];
+		char k[32];
+		int len = snprintf(k, sizeof(k), "key%07zu", (i * 7919) % n);
+		e->key.kind = V_STR;
+		e->key.str.s = arena_strndup(&s->arena, k, (size_t)len);
+		e->key.str.len = (size_t)len + 1;
+		e->val.kind = V_COUNT;
+		e->val.u = (i * 2654435761u) % 100000 * mul;
+	}
+	return s;
+}
+
+static double ms_since(uint64_t t0)
+{
+	return (double)(tui_now_ns() - t0) / 1e6;
+}
+
+static int bench(size_t n)
+{
+	struct tui_opts o = {.interval_s = 1};
+	struct tui *t = tui_new(&o);
+	struct tui_source src = {.program = "bench"};
+	struct grid g = {0};
+	double build = 0, draw = 0, key = 0;
+
+	tui_set_source(t, &src);
+	grid_init(&g, 160, 50);
+	for (int i = 0; i < 5; i++) {
+		struct snapshot *sn = bench_snap(n, T0_NS + (uint64_t)i * 1000000000ull, (uint64_t)i + 1);
+		uint64_t t0 = tui_now_ns();
+		tui_feed(t, sn);
+		build += ms_since(t0);
+		t0 = tui_now_ns();
+		t->now_ns = T0_NS;
+		tui_compose(t, &g);
+		draw += ms_since(t0);
+		t0 = tui_now_ns();
+		tui_key(t, 's');
+		tui_compose(t, &g);
+		key += ms_since(t0);
+	}
+	printf("keys %zu: refresh (tick build) %.1f ms, redraw %.1f ms, sort key + redraw %.1f ms"
+	       " (means of 5)\n",
+	       n, build / 5, draw / 5, key / 5);
+	grid_free(&g);
+	tui_free(t);
+	return build / 5 < 500 && draw / 5 < 100 && key / 5 < 100 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct drv d = {0};
@@ -681,6 +745,8 @@ int main(int argc, char **argv)
 		run_script(&d, argv[2]);
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "--bench"))
+		return bench(strtoul(argv[2], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "--tty")) {
 		d.tty = true;
 		run_script(&d, argv[2]);
