@@ -283,7 +283,9 @@ static struct node *parse_ident_expr(struct parser *p)
 	struct token t = parse_next(p);
 	struct node *n;
 
-	if (!strcmp(t.sval, "sizeof") && parse_is(p, 0, "(")) {
+	if ((!strcmp(t.sval, "sizeof") || !strcmp(t.sval, "offsetof")) && !parse_is(p, 0, "("))
+		parse_fail(p, parse_peek(p, 0), "(");
+	if (!strcmp(t.sval, "sizeof")) {
 		n = parse_new_node(p, N_SIZEOF, t.span);
 		parse_next(p);
 		if (parse_at_type_close(p, 0))
@@ -291,7 +293,7 @@ static struct node *parse_ident_expr(struct parser *p)
 		else
 			n->u.size_of.expr = parse_expr(p);
 		parse_expect(p, ")", NULL);
-	} else if (!strcmp(t.sval, "offsetof") && parse_is(p, 0, "(")) {
+	} else if (!strcmp(t.sval, "offsetof")) {
 		n = parse_new_node(p, N_OFFSETOF, t.span);
 		parse_next(p);
 		n->u.offset_of.tn = parse_type_name(p);
