@@ -138,10 +138,9 @@ void fmt_num(char *buf, size_t len, double v, int w)
 	static const char units[] = "KMGTPE";
 	double a = fabs(v);
 
-	if (a - floor(a) < 1e-9 || a >= 100)
+	/* rates: one decimal below 10, whole numbers above */
+	if (a - floor(a) < 1e-9 || a >= 9.95)
 		snprintf(buf, len, "%.0f", v);
-	else if (a < 10)
-		snprintf(buf, len, "%.2f", v);
 	else
 		snprintf(buf, len, "%.1f", v);
 	if ((int)strlen(buf) <= w)

@@ -166,6 +166,8 @@ static void draw_histogram(struct tui *t, struct grid *g, struct panel *p, const
 	if (rows < 1)
 		rows = 1;
 	int nb = (int)(hi - lo + 1);
+	if (nb > rows && rows > 1)
+		rows--; /* room for "N more buckets" */
 	int *scroll = &p->st->scroll;
 	if (*scroll > nb - rows)
 		*scroll = nb - rows;

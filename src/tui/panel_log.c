@@ -82,6 +82,12 @@ void panel_log_draw(struct tui *t, struct grid *g, struct panel *p, bool focused
 
 	if (rows < 1)
 		rows = 0;
+	/* scrolled up, the view stays on the same lines while new ones arrive
+	 * (st->cursor remembers how many lines had arrived at the last draw) */
+	uint64_t added = t->log_added + (t->log_partial.len ? 1 : 0);
+	if (st->scroll > 0 && added > (uint64_t)st->cursor)
+		st->scroll += (int)(added - (uint64_t)st->cursor);
+	st->cursor = (int)added;
 	if (st->scroll < 0)
 		st->scroll = 0;
 	if (total > (size_t)rows && (size_t)st->scroll > total - rows)

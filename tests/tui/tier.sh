@@ -272,6 +272,46 @@ if want driver; then
 		if cap drv4 | grep -q 'reason program'; then pass tty-program-exit-restores; else fail tty-program-exit-restores "no program reason"; fi
 	fi
 	tm kill-session -t drv4
+	# focus, zoom, rate mode, clear, scrolling (the log pane)
+	printf 'opt textrate=20\n' | cat - tests/tui/dashboard.script | grep -v '^key\|^type\|^dump\|^size' >"$D/dash.script"
+	start drv6 100 40 "$D/dash" "$DRIVE" --tty "$D/dash.script"
+	sleep 1.5
+	tm send-keys -t drv6 Tab
+	sleep 0.3
+	if cap drv6 | grep -q '^>@ns '; then pass tty-key-tab; else fail tty-key-tab "focus not on the second panel"; fi
+	tm send-keys -t drv6 BTab
+	sleep 0.3
+	if cap drv6 | grep -q '^>@by '; then pass tty-key-shift-tab; else fail tty-key-shift-tab "focus not back on the first panel"; fi
+	tm send-keys -t drv6 Enter
+	sleep 0.3
+	z=$(cap drv6)
+	if echo "$z" | grep -q '^>@by ' && ! echo "$z" | grep -q '^ @ns '; then pass tty-key-zoom; else fail tty-key-zoom "other panels still shown"; fi
+	tm send-keys -t drv6 Enter
+	sleep 0.3
+	if cap drv6 | grep -q '^ @ns '; then pass tty-key-unzoom; else fail tty-key-unzoom "panels not back"; fi
+	tm send-keys -t drv6 d
+	sleep 0.3
+	if cap drv6 | grep -q 'share of rate'; then pass tty-key-rate-total; else fail tty-key-rate-total "no rate mode"; fi
+	tm send-keys -t drv6 d c
+	sleep 0.3
+	if cap drv6 | grep -q 'cleared @by'; then pass tty-key-clear; else fail tty-key-clear "no clear status"; fi
+	tm send-keys -t drv6 BTab Up Up Up
+	sleep 0.3
+	if cap drv6 | grep -qE '^>output .* ([3-9]|[1-9][0-9]+) below'; then pass tty-key-scroll-up; else fail tty-key-scroll-up "log not scrolled up"; fi
+	tm send-keys -t drv6 End
+	sleep 0.3
+	if cap drv6 | grep -q '^>output .* below'; then fail tty-key-end "log still scrolled"; else pass tty-key-end; fi
+	tm send-keys -t drv6 Home
+	sleep 0.3
+	l=$(cap drv6)
+	if echo "$l" | grep -q '^>output .* below' && echo "$l" | grep -q '^read bash'; then pass tty-key-home; else fail tty-key-home "log not at its first line"; fi
+	tm send-keys -t drv6 PgDn
+	sleep 0.3
+	if cap drv6 | grep -q '^read bash'; then fail tty-key-pgdn "still at the first line"; else pass tty-key-pgdn; fi
+	tm send-keys -t drv6 q
+	check_restored tty-dash-quit drv6 "$D/dash" && pass tty-dash-quit
+	tm kill-session -t drv6
+
 	# heat map: a new column per interval
 	start drv5 100 30 "$D/heat" "$DRIVE" --tty tests/tui/lesson5.script
 	sleep 0.5
