@@ -20,5 +20,12 @@ case "$($BPFTRACE --version 2>/dev/null)" in
 esac
 only=()
 [ $# -gt 0 ] && only=(--only "$1")
-exec $BTCASE --tracer "$BPFTRACE" --golden-dir tests/diff/golden --out tests/out/regen \
+$BTCASE --tracer "$BPFTRACE" --golden-dir tests/diff/golden --out tests/out/regen \
 	--timeout 20 "${only[@]}" --regen tests/diff/cases/*.cases
+rc=$?
+# goldens whose case is gone
+for g in tests/diff/golden/*.out; do
+	n=$(basename "$g" .out)
+	grep -qx "NAME $n" tests/diff/cases/*.cases || echo "orphan golden (no case): $g"
+done
+exit $rc

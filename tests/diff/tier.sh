@@ -12,6 +12,7 @@
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 build_ttload
+snapshot_tracer diff
 mount_tracefs
 only=()
 [ $# -gt 0 ] && only=(--only "$1")

@@ -154,12 +154,11 @@ def session_of(pid):
         return None
 
 
-def bpf_owners():
-    """prog id -> pids, link id -> pids: fds in /proc and perf attachments."""
-    progs, links = {}, {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
+def fd_bpf_ids(pids):
+    """(prog ids, link ids) that processes pids hold: fds in /proc (a link's
+    program counts as held too) and perf-event attachments (bpftool)."""
+    progs, links = set(), set()
+    for pid in pids:
         d = f"/proc/{pid}/fdinfo"
         try:
             fds = os.listdir(d)
@@ -173,60 +172,62 @@ def bpf_owners():
                 continue
             m = re.search(r"^link_id:\s*(\d+)", info, re.M)
             if m:
-                links.setdefault(int(m.group(1)), set()).add(int(pid))
-                continue
+                links.add(int(m.group(1)))
             m = re.search(r"^prog_id:\s*(\d+)", info, re.M)
             if m:
-                progs.setdefault(int(m.group(1)), set()).add(int(pid))
+                progs.add(int(m.group(1)))
     try:
         r = subprocess.run(["bpftool", "-j", "perf", "list"], capture_output=True, timeout=20)
         for e in json.loads(r.stdout.decode() or "[]"):
-            progs.setdefault(e["prog_id"], set()).add(e["pid"])
+            if e.get("pid") in pids:
+                progs.add(e["prog_id"])
     except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
         pass
     return progs, links
 
 
-def bpf_leaks(before, sid):
-    """Programs and links new since `before` that stay: owned by nobody, or
-    by a process of session sid (the case's). A program whose process just
-    exited lingers a moment (the kernel frees it after a grace period), so
-    an unowned one counts only once it has survived two seconds; one that
-    a live process outside the case holds is another run's (a concurrent
-    test) and is no concern of this case."""
+def session_pids(sid):
+    out = set()
+    for pid in os.listdir("/proc"):
+        if pid.isdigit() and session_of(pid) == sid:
+            out.add(int(pid))
+    return out
+
+
+def bpf_leaks(before, sid, seen):
+    """What the case left: programs and links new since `before` that are
+    still there once the tracer has exited and that a process of the case
+    (session sid) holds now, or held while the case ran (`seen`, sampled
+    during the run) and that do not go away within three seconds (the
+    kernel frees a program a grace period after its last holder). Programs
+    of other processes (a concurrent test run) are no concern of the case."""
     if before is None:
         return []
     cur = bpf_snapshot()
     if cur is None:
         return ["bpftool failed after the case"]
-    cand = {("prog", i) for i in set(cur[0]) - set(before[0])}
-    cand |= {("link", i) for i in set(cur[1]) - set(before[1])}
-    deadline = time.monotonic() + 2.0
-    mine = {}
-    while cand:
-        owners = bpf_owners()
-        keep = set()
-        for kind, i in cand:
-            if i not in cur[0 if kind == "prog" else 1]:
-                continue  # gone
-            pids = owners[0 if kind == "prog" else 1].get(i, set())
-            ours = [p for p in pids if session_of(p) == sid]
-            if pids and not ours:
-                continue  # held by another process
-            if ours:
-                mine[(kind, i)] = ours
-            keep.add((kind, i))
-        cand = keep
-        if not cand or time.monotonic() >= deadline or all(c in mine for c in cand):
-            break
-        time.sleep(0.25)
+    new_p = set(cur[0]) - set(before[0])
+    new_l = set(cur[1]) - set(before[1])
+    if not new_p and not new_l:
+        return []
+    live = session_pids(sid) if sid else set()
+    held_p, held_l = fd_bpf_ids(live) if live else (set(), set())
+    now_p, now_l = new_p & held_p, new_l & held_l
+    was_p, was_l = (new_p & seen[0]) - now_p, (new_l & seen[1]) - now_l
+    deadline = time.monotonic() + 3.0
+    while (was_p or was_l) and time.monotonic() < deadline:
+        time.sleep(0.2)
         cur = bpf_snapshot() or cur
+        was_p &= set(cur[0])
+        was_l &= set(cur[1])
     out = []
-    for kind, i in sorted(cand):
-        info = cur[0 if kind == "prog" else 1].get(i, {})
-        desc = info.get("name") or info.get("type") or ""
-        who = f" held by pid {','.join(map(str, mine[(kind, i)]))}" if (kind, i) in mine else ""
-        out.append(f"{kind} {i} {desc}{who}".rstrip())
+    for kind, ids, table in (("prog", now_p | was_p, cur[0]), ("link", now_l | was_l, cur[1])):
+        for i in sorted(ids):
+            info = table.get(i, {})
+            desc = info.get("name") or info.get("type") or ""
+            how = "held by a leftover process" if i in (now_p if kind == "prog" else now_l) \
+                else "still loaded 3 s after exit"
+            out.append(f"{kind} {i} {desc} ({how})")
     if len(out) > 6:
         out = out[:6] + [f"... {len(out) - 6} more"]
     return out
@@ -240,6 +241,7 @@ class Result:
         self.out = b""
         self.err = b""
         self.attached = False
+        self.seen = (set(), set())  # BPF prog / link ids the case's processes held
         self.timed_out = False
         self.sigints = 0
         self.notes = []
@@ -322,7 +324,7 @@ class Runner:
         res, argv, sid = self.execute(case, m, env)
         reasons = self.judge(case, res, m)
         if self.leak_check:
-            leaks = bpf_leaks(before, sid)
+            leaks = bpf_leaks(before, sid, res.seen)
             if leaks:
                 reasons.append("left behind: " + "; ".join(leaks))
         if sid:
@@ -381,12 +383,14 @@ class Runner:
         bufs = {"out": bytearray(), "err": bytearray()}
         sigint_at = None
         kill_at = None
+        next_sample = start + 0.5
         deadline = start + timeout
         open_streams = 2
         while open_streams or p.poll() is None:
             now = time.monotonic()
             if not res.attached and (MARKER in bufs["err"] or MARKER in bufs["out"]):
                 res.attached = True
+                next_sample = now  # sample right after attach
                 for cmd in case.get("AFTER"):
                     a = self.spawn_side(cmd, m, env, side_log)
                     afters.append(a)
@@ -396,6 +400,11 @@ class Runner:
                         os.kill(workload.pid, signal.SIGUSR1)
                     except ProcessLookupError:
                         pass
+            if self.leak_check and p.poll() is None and now >= next_sample:
+                got = fd_bpf_ids(session_pids(p.pid))
+                res.seen[0].update(got[0])
+                res.seen[1].update(got[1])
+                next_sample = time.monotonic() + 0.5
             if (res.attached and sigint_delay is not None and sigint_at is None
                     and all(a.poll() is not None for a in afters)
                     and (workload is None or workload.poll() is not None)):

@@ -23,3 +23,14 @@ build_ttload() {
 mount_tracefs() {
 	[ -e /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
 }
+
+# snapshot_tracer NAME: the other engineers relink ./tracetop while tiers
+# run; run a private copy of it so a tier sees one binary throughout.
+snapshot_tracer() {
+	if [ "$TRACER" = "$TOP/tracetop" ] && [ -x "$TRACER" ]; then
+		mkdir -p "$TOP/tests/out/$1"
+		cp "$TRACER" "$TOP/tests/out/$1/tracetop.$$" &&
+			mv -f "$TOP/tests/out/$1/tracetop.$$" "$TOP/tests/out/$1/tracetop" &&
+			TRACER=$TOP/tests/out/$1/tracetop
+	fi
+}
