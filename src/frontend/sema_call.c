@@ -540,8 +540,8 @@ static const struct type *str_call(struct sema *s, struct node *n)
 	bool from_param = a->kind == N_PARAM;
 	const struct type *t;
 	if (a->kind == N_PARAM_COUNT) {
-		sema_param_to_str(s, a);
-		t = sema_expr(s, a);
+		sema_err(s, a->span, "use $#, not str($#)");
+		t = s->final ? sema_expr(s, a) : &t_s64;
 	} else if (from_param && !s->final) {
 		const char *p = s->opts && a->u.param.n >= 1 && a->u.param.n <= s->opts->nparams ?
 					s->opts->params[a->u.param.n - 1] :
@@ -559,7 +559,7 @@ static const struct type *str_call(struct sema *s, struct node *n)
 		sema_expr(s, l);
 		if (want(s, n, "str", 1, T_INT, false) && sema_const_int(s, l, &v)) {
 			if (v < 0)
-				sema_err(s, n->span, "strcannot use negative length (%lld)", (long long)v);
+				sema_err(s, n->span, "str() cannot use negative length (%lld)", (long long)v);
 			else if ((uint64_t)v + 1 < size)
 				size = (uint32_t)v + 1;
 		}
@@ -761,7 +761,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		if (!check_arity(s, n, fn, 1, 2))
 			return &t_none;
 		if (!stype_is_intlike(a0->type))
-			sema_err(s, n->span, "() only supports int or pointer arguments (%s provided)",
+			sema_err(s, n->span, "join() only supports int or pointer arguments (%s provided)",
 				 sema_kname(a0->type));
 		if (nargs(n) > 1 && !want(s, n, fn, 1, T_STR, true))
 			return &t_none;

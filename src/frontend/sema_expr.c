@@ -654,11 +654,8 @@ static void assign_var(struct sema *s, struct node *lhs, const struct type *t, s
 	if (rhs->kind == N_BUILTIN && rhs->u.builtin.b == B_ARGS &&
 	    (s->fn->kind == PK_FENTRY || s->fn->kind == PK_FEXIT || s->fn->kind == PK_UPROBE))
 		sema_err(s, sp, "args cannot be assigned to a variable");
-	if (t->kind == T_NONE || type_is_map_value_kind(t)) {
-		if (t->kind == T_NONE && rhs->kind == N_CALL)
-			sema_err(s, rhs->span, "Invalid expression for assignment: none");
-		t = &t_s64;
-	}
+	if (t->kind == T_NONE || type_is_map_value_kind(t))
+		t = &t_s64; /* reported by the call or expression */
 	t = stype_storage(s, t);
 	if (!v) {
 		id = sema_var_add(s, lhs->u.var.name, t);
@@ -713,14 +710,18 @@ static void assign(struct sema *s, struct node *n)
 		lhs->type = sema_map_read(s, lhs);
 		n->type = &t_none;
 		return;
+	} else if (rhs->kind == N_CALL) {
+		t = rhs->type = sema_call(s, rhs, lhs, false);
 	} else {
 		t = sema_expr(s, rhs);
 	}
 	if (lhs->kind == N_MAP) {
 		sema_map_keys(s, lhs, sema_map_get(s, lhs));
 		if (t->kind == T_NONE) {
-			if (rhs->kind == N_CALL && s->final)
-				sema_err(s, rhs->span, "Invalid expression for assignment: none");
+			/* reported by the call or the expression; define the map
+			 * anyway so its other uses do not cascade */
+			if (!sema_map_get(s, lhs)->value)
+				sema_map_assign(s, lhs, &t_s64, lhs->span);
 		} else {
 			sema_map_assign(s, lhs, t, lhs->span);
 		}
