@@ -81,4 +81,24 @@ if msg=$(json_valid "$out/synth.json"); then
 else
 	echo "FAIL format_synth_json_parses: $msg"
 fi
+
+# End to end: the same programs through the real binary (root, BPF), whose
+# --plain and -f json output must equal bpftrace's goldens byte for byte.
+if [ "$(id -u)" != 0 ] || [ ! -x ./tracetop ]; then
+	echo "SKIP format_e2e: needs root and ./tracetop (make tracetop)"
+	exit 0
+fi
+# a private copy: others may be relinking ./tracetop while we run
+cp ./tracetop "$out/tracetop" || exit 0
+for bt in tests/format/cases/*.bt; do
+	name=$(basename "$bt" .bt)
+	for fmt in txt json; do
+		golden=tests/format/cases/$name.$fmt
+		[ -f "$golden" ] || continue
+		flag=--plain
+		[ $fmt = json ] && flag="-f json"
+		timeout 30 "$out/tracetop" $flag "$bt" >"$out/e2e_$name.$fmt" 2>"$out/e2e_$name.$fmt.err"
+		compare "format_e2e_${name}_$fmt" "$golden" "$out/e2e_$name.$fmt"
+	done
+done
 exit 0
