@@ -527,3 +527,122 @@ int uprobe_expand(const char *target, const char *func_glob, char **path, struct
 	}
 	return added;
 }
+
+/* ---- USDT: the .note.stapsdt notes of SystemTap-style static probes ---- */
+
+static uint64_t vaddr_to_off(const struct eseg *segs, size_t n, uint64_t vaddr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (vaddr >= segs[i].vaddr && vaddr < segs[i].vaddr + segs[i].filesz)
+			return vaddr - segs[i].vaddr + segs[i].off;
+	return 0;
+}
+
+static void usdt_from_note(const char *d, size_t len, uint64_t base_addr, struct eseg *segs,
+			   size_t nsegs, struct vec *out)
+{
+	struct usdt_note *u;
+	uint64_t a[3];
+	const char *prov, *name, *args, *end = d + len;
+
+	if (len < 3 * 8 + 3)
+		return;
+	memcpy(a, d, sizeof(a));
+	prov = d + 24;
+	name = memchr(prov, '\0', end - prov);
+	if (!name++ || name >= end)
+		return;
+	args = memchr(name, '\0', end - name);
+	if (!args++ || args > end)
+		return;
+	u = xcalloc(1, sizeof(*u));
+	u->pc = a[0];
+	/* prelinked or moved: the note's base is .stapsdt.base's address at
+	 * link time; shift pc (and the semaphore) by how far it moved */
+	if (base_addr && a[1]) {
+		u->pc += base_addr - a[1];
+		if (a[2])
+			a[2] += base_addr - a[1];
+	}
+	u->sema = a[2];
+	u->pc_off = vaddr_to_off(segs, nsegs, u->pc);
+	u->sema_off = u->sema ? vaddr_to_off(segs, nsegs, u->sema) : 0;
+	u->provider = xstrdup(prov);
+	u->name = xstrdup(name);
+	u->args = args < end ? xstrndup(args, end - args) : xstrdup("");
+	vec_push(out, u);
+}
+
+int elf_usdt_notes(const char *path, struct vec *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *e;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx, nph = 0, nsegs = 0;
+	uint64_t base_addr = 0;
+	struct eseg *segs = NULL;
+	int added = 0;
+
+	if (fd < 0)
+		return -errno;
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx)) {
+		if (e)
+			elf_end(e);
+		close(fd);
+		return -ENOEXEC;
+	}
+	if (!elf_getphdrnum(e, &nph)) {
+		segs = xcalloc(nph ? nph : 1, sizeof(*segs));
+		for (size_t i = 0; i < nph; i++) {
+			GElf_Phdr ph;
+
+			if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD)
+				segs[nsegs++] = (struct eseg){ph.p_vaddr, ph.p_offset, ph.p_filesz};
+		}
+	}
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		const char *sname;
+
+		if (gelf_getshdr(scn, &sh) && (sname = elf_strptr(e, shstrndx, sh.sh_name)) &&
+		    !strcmp(sname, ".stapsdt.base"))
+			base_addr = sh.sh_addr;
+	}
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		GElf_Nhdr nh;
+		Elf_Data *data;
+		size_t off = 0, noff, doff;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		data = elf_getdata(scn, NULL);
+		while (data && (off = gelf_getnote(data, off, &nh, &noff, &doff)) > 0) {
+			if (nh.n_type != 3 || nh.n_namesz != 8 ||
+			    memcmp((const char *)data->d_buf + noff, "stapsdt", 8))
+				continue;
+			usdt_from_note((const char *)data->d_buf + doff, nh.n_descsz, base_addr,
+				       segs, nsegs, out);
+			added++;
+		}
+	}
+	free(segs);
+	elf_end(e);
+	close(fd);
+	return added;
+}
+
+void usdt_notes_free(struct vec *v)
+{
+	vec_foreach(v, i) {
+		struct usdt_note *u = v->items[i];
+
+		free(u->provider);
+		free(u->name);
+		free(u->args);
+		free(u);
+	}
+	vec_free(v);
+}

@@ -14,8 +14,8 @@
  * spaces (tracepoint format fields without common_*, BTF parameters for
  * kfunc/rawtracepoint). Listing everything shows what 0.17 shows
  * (hardware, iter, kfunc/kprobe when the kernel has them, software,
- * tracepoint); rawtracepoint, kretprobe, kretfunc, fentry/fexit and
- * BEGIN/END are listed when named explicitly. Deliberate difference: 0.17
+ * tracepoint); rawtracepoint, kretprobe, kretfunc, fentry/fexit, uprobe,
+ * usdt and BEGIN/END are listed when named explicitly. Deliberate difference: 0.17
  * prints "software:<search>:" once instead of the event names; we print
  * "software:cpu-clock:" etc., one per matching event.
  */
@@ -277,6 +277,65 @@ static int list_uprobe(struct lister *l, const struct provider_ent *p, const cha
 	return n < 0 ? n : 0;
 }
 
+static int cmp_note(const void *a, const void *b)
+{
+	const struct usdt_note *x = *(void *const *)a, *y = *(void *const *)b;
+	int c = strcmp(x->provider, y->provider);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/* usdt:BIN:[PROVIDER:]NAME, one line per probe (not per site), sorted */
+static int list_usdt(struct lister *l, const struct provider_ent *p, const char *rest)
+{
+	const char *colon = strchr(rest, ':');
+	char *bin, *path, *globs, *pglob, *nglob;
+	struct vec v = {0};
+	int n;
+
+	if (!colon) {
+		if (!l->explicit_provider)
+			return 0;
+		fprintf(stderr, "ERROR: %s probe type requires 2 or 3 arguments\n", p->name);
+		return -EINVAL;
+	}
+	bin = xstrndup(rest, colon - rest);
+	path = bin_resolve(bin);
+	if (!path) {
+		fprintf(stderr,
+			"ERROR: usdt target file '%s' does not exist or is not executable\n", bin);
+		free(bin);
+		return -ENOENT;
+	}
+	globs = xstrdup(colon + 1);
+	nglob = strchr(globs, ':');
+	if (nglob) {
+		*nglob++ = '\0';
+		pglob = globs;
+	} else {
+		pglob = "*";
+		nglob = globs;
+	}
+	n = elf_usdt_notes(path, &v);
+	if (n < 0)
+		fprintf(stderr, "ERROR: %s: %s\n", path, strerror(-n));
+	qsort(v.items, v.len, sizeof(void *), cmp_note);
+	vec_foreach(&v, i) {
+		struct usdt_note *u = v.items[i];
+
+		if (i && !cmp_note(&v.items[i - 1], &v.items[i]))
+			continue;
+		if (glob_match(pglob, u->provider) && glob_match(nglob, u->name))
+			fprintf(l->out, "%s:%s:%s:%s\n", p->name, strchr(bin, '/') ? bin : path,
+				u->provider, u->name);
+	}
+	usdt_notes_free(&v);
+	free(globs);
+	free(path);
+	free(bin);
+	return n < 0 ? n : 0;
+}
+
 static int list_special(struct lister *l, const struct provider_ent *p, const char *rest)
 {
 	(void)rest;
@@ -301,6 +360,7 @@ static const struct provider_ent providers[] = {
 	{"tracepoint", "t", false, list_tracepoint},
 	{"uprobe", "u", true, list_uprobe},
 	{"uretprobe", "ur", true, list_uprobe},
+	{"usdt", "U", true, list_usdt},
 };
 
 int rt_list_probes(const char *search, bool verbose, FILE *out)

@@ -11,6 +11,7 @@
  *   driver ksym NAME              kaddr then back: "name+0"
  *   driver uoff PATH FUNC         elf_cache_func: file offset (hex)
  *   driver resolve NAME           bin_resolve
+ *   driver usdt PATH              elf_usdt_notes: "prov:name pc_off sema_off args"
  */
 #include "runtime/runtime.h"
 
@@ -165,6 +166,20 @@ int main(int argc, char **argv)
 		else
 			printf("%llx\n", (unsigned long long)off);
 		elf_cache_free(c);
+	} else if (!strcmp(argv[1], "usdt") && argc == 3) {
+		struct vec v = {0};
+		int n = elf_usdt_notes(argv[2], &v);
+
+		if (n < 0)
+			printf("error %d\n", n);
+		vec_foreach(&v, i) {
+			struct usdt_note *u = v.items[i];
+
+			printf("%s:%s %llx %llx %s\n", u->provider, u->name,
+			       (unsigned long long)u->pc_off, (unsigned long long)u->sema_off,
+			       u->args);
+		}
+		usdt_notes_free(&v);
 	} else if (!strcmp(argv[1], "resolve") && argc == 3) {
 		char *p = bin_resolve(argv[2]);
 

@@ -170,6 +170,45 @@ PY
 	[ "$same" = same ] && pass "uprobe_offset_$kind" || fail "uprobe_offset_$kind" "file offset $off: $same"
 done
 
+# USDT: listing like bpftrace, and each site's file offsets as computed
+# independently from readelf's notes and program headers
+usdt_bin=/usr/bin/python3.11
+if [ -e "$usdt_bin" ] && [ "$(readelf -n "$usdt_bin" 2>/dev/null | grep -c stapsdt)" -gt 0 ]; then
+	same_as_bpftrace l_usdt -l "usdt:$usdt_bin:*"
+	same_as_bpftrace l_usdt_provider -l "usdt:$usdt_bin:python:gc*"
+	"$D" usdt "$usdt_bin" >"$out/usdt.ours"
+	python3 - "$usdt_bin" >"$out/usdt.readelf" <<'PY'
+import re, subprocess, sys
+path = sys.argv[1]
+segs = []
+for l in subprocess.run(['readelf', '-lW', path], capture_output=True, text=True).stdout.splitlines():
+    f = l.split()
+    if f and f[0] == 'LOAD':
+        segs.append((int(f[2], 16), int(f[1], 16), int(f[4], 16)))
+def off(v):
+    for va, o, sz in segs:
+        if va <= v < va + sz:
+            return v - va + o
+    return 0
+notes = subprocess.run(['readelf', '-n', path], capture_output=True, text=True).stdout
+prov = name = None
+for l in notes.splitlines():
+    l = l.strip()
+    if l.startswith('Provider:'): prov = l.split(':', 1)[1].strip()
+    elif l.startswith('Name:'): name = l.split(':', 1)[1].strip()
+    elif l.startswith('Location:'):
+        m = re.findall(r'0x[0-9a-f]+', l)
+        loc, sem = int(m[0], 16), int(m[2], 16)
+    elif l.startswith('Arguments:'):
+        args = l.split(':', 1)[1].strip()
+        print('%s:%s %x %x %s' % (prov, name, off(loc), off(sem) if sem else 0, args))
+PY
+	cmp -s "$out/usdt.ours" "$out/usdt.readelf" && pass usdt_offsets ||
+		fail usdt_offsets "$(diff "$out/usdt.readelf" "$out/usdt.ours" | head -3 | tr '\n' ' ')"
+else
+	echo "SKIP usdt: no binary with USDT notes (python3.11)"
+fi
+
 # library and program short names
 want=$(type -P bash)
 got=$("$D" resolve bash)
