@@ -179,6 +179,19 @@ char *bin_resolve(const char *name);
  * without GCC ".part.N" clones, as bpftrace 0.17). Returns the count, or
  * -ENOENT (no such binary) / -ENOEXEC (not ELF) / -errno. */
 int uprobe_expand(const char *target, const char *func_glob, char **path, struct vec *out);
+/* USDT probes of a binary (.note.stapsdt), in file order, duplicates kept
+ * (one per probe site): pushes struct usdt_note * (free the lot with
+ * usdt_notes_free). Returns the count or -errno (-ENOEXEC: not ELF). */
+struct usdt_note {
+	char *provider, *name;
+	char *args;        /* "-4@%edi 8@%rsi": the SystemTap argument spec */
+	uint64_t pc;       /* probe site, virtual address (after .stapsdt.base) */
+	uint64_t pc_off;   /* its file offset: where a uprobe goes */
+	uint64_t sema;     /* semaphore (u16) virtual address, 0 = none */
+	uint64_t sema_off; /* its file offset (uprobe ref_ctr_offset) */
+};
+int elf_usdt_notes(const char *path, struct vec *out);
+void usdt_notes_free(struct vec *v);
 
 /*
  * loader.c, events.c, maps.c: conventions between codegen and the runtime.
