@@ -311,6 +311,11 @@ struct bt_map {
 	bool percpu;
 	uint32_t max_entries;
 	int64_t lh_min, lh_max, lh_step; /* AGG_LHIST */
+	/* Set by codegen: a scalar count/sum/min/max/avg/stats map is a 1-entry
+	 * BPF_MAP_TYPE_PERCPU_ARRAY (the verifier inlines its lookup: no hash
+	 * per event). key_size is then 4 (u32 key 0); the entry always exists
+	 * (all zero until written) and cannot be deleted: clear() zeroes it. */
+	bool is_array;
 };
 
 /* Records on the ring buffer start with a u64 holding (kind << 32 | index). */

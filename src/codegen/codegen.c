@@ -76,14 +76,38 @@ LLVMValueRef cg_config_field(struct cg *cg, uint32_t off)
 	return phi;
 }
 
+/* Scalar aggregations: a per-CPU array's lookup is inlined by the verifier,
+ * so `@ = count()` costs what a hand-written array increment costs. */
+static bool scalar_array(const struct bt_map *m)
+{
+	switch (m->agg) {
+	case AGG_COUNT:
+	case AGG_SUM:
+	case AGG_MIN:
+	case AGG_MAX:
+	case AGG_AVG:
+	case AGG_STATS:
+		return !m->key && m->percpu;
+	default:
+		return false;
+	}
+}
+
 static void define_maps(struct cg *cg)
 {
 	struct bt_program *prog = cg->prog;
 
 	cg->map_vars = xcalloc(prog->nmaps ? prog->nmaps : 1, sizeof(*cg->map_vars));
 	for (size_t i = 0; i < prog->nmaps; i++) {
-		const struct bt_map *m = &prog->maps[i];
+		struct bt_map *m = &prog->maps[i];
 		uint32_t type = m->percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
+
+		if (scalar_array(m)) {
+			m->is_array = true;
+			m->key_size = 4;
+			m->max_entries = 1;
+			type = BPF_MAP_TYPE_PERCPU_ARRAY;
+		}
 
 		cg->map_vars[i] = btf_map_define(cg, m->elf_name, type, m->key_size,
 						 m->value_size, m->max_entries ? m->max_entries : 1);

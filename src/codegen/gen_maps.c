@@ -48,7 +48,7 @@ static LLVMValueRef map_key(struct cg *cg, struct node *map, LLVMValueRef bucket
 
 	if (!m->key) {
 		if (!bucket)
-			ir_store(cg, k, ir_const(cg, 0), 8);
+			ir_store(cg, k, ir_const(cg, 0), m->is_array ? 4 : 8);
 	} else if (map->u.map.keys.len == 1) {
 		gen_into(cg, map->u.map.keys.head, k, m->key);
 	} else {
