@@ -91,8 +91,8 @@ struct token parse_expect(struct parser *p, const char *text, const char *expect
 /* Words with a meaning of their own in bpftrace's grammar, named by
  * themselves in "unexpected ..." messages. */
 static const char *const keywords[] = {
-	"if",     "else",   "unroll", "while", "for",    "break",    "continue",
-	"return", "struct", "union",  "enum",  "sizeof", "offsetof", "config",
+	"if",     "else",  "unroll", "while",  "for",      "break",  "continue", "return",
+	"struct", "union", "enum",   "sizeof", "offsetof", "config", "let",
 };
 
 /* Only for messages ("unexpected builtin"): sema owns the real tables. */

@@ -144,11 +144,56 @@ static struct node *parse_simple(struct parser *p)
 }
 
 /*
+ * let_stmt = "let" var (":" type_name)? ("=" expr)?
+ * Later bpftrace's declaration, desugared to an assignment: the value is
+ * the initialiser, cast to the type when one is written, or a zero of that
+ * type. Without either there is nothing to assign, and it is an error.
+ */
+static struct node *parse_let(struct parser *p)
+{
+	struct token kw = parse_next(p);
+	const struct token *v = parse_peek(p, 0);
+	struct type_name tn = {0};
+	bool typed = false;
+	struct node *rhs;
+
+	if (v->kind != TK_VAR)
+		parse_fail(p, v, "variable");
+	struct token vt = parse_next(p);
+	struct node *var = parse_new_node(p, N_VAR, vt.span);
+	var->u.var.name = vt.sval;
+	var->u.var.var_id = -1;
+	if (parse_accept(p, ":")) {
+		tn = parse_type_name(p);
+		typed = true;
+	}
+	if (parse_accept(p, "=")) {
+		rhs = parse_expr(p);
+	} else if (typed) {
+		rhs = parse_new_node(p, N_INT, tn.span);
+	} else {
+		parse_fail_msg(p, parse_span_from(p, kw.span),
+			       "let without a type or an initial value is not supported");
+	}
+	if (typed) {
+		struct node *c = parse_new_node(p, N_CAST, rhs->span);
+		c->u.cast.to = tn;
+		c->u.cast.operand = rhs;
+		rhs = c;
+	}
+	struct node *n = parse_new_node(p, N_ASSIGN, parse_span_from(p, kw.span));
+	n->u.assign.lhs = var;
+	n->u.assign.rhs = rhs;
+	return n;
+}
+
+/*
  * stmt = if_stmt
  *      | "unroll" "(" expr ")" block
  *      | "while" "(" expr ")" block
  *      | for_stmt
  *      | "break" | "continue" | "return" expr?
+ *      | let_stmt
  *      | block
  *      | simple_stmt
  */
@@ -193,6 +238,8 @@ static struct node *parse_stmt(struct parser *p, bool *ends_in_block)
 		struct token kw = parse_next(p);
 		return parse_new_node(p, kw.sval[0] == 'b' ? N_BREAK : N_CONTINUE, kw.span);
 	}
+	if (t->kind == TK_IDENT && !strcmp(t->sval, "let"))
+		return parse_let(p);
 	if (t->kind == TK_IDENT && !strcmp(t->sval, "return")) {
 		struct token kw = parse_next(p);
 		n = parse_new_node(p, N_RETURN, kw.span);
