@@ -279,14 +279,16 @@ static const struct esym *sym_at(const struct elf_file *f, uint64_t vaddr)
 	return &f->syms[lo];
 }
 
-bool elf_cache_sym_by_offset(struct elf_cache *c, const char *path, uint64_t file_off,
-			     const char **name, uint64_t *off)
+struct elf_file *elf_cache_open(struct elf_cache *c, const char *path)
 {
-	struct elf_file *f = elf_cache_get(c, path);
+	return elf_cache_get(c, path);
+}
+
+bool elf_file_sym_by_offset(const struct elf_file *f, uint64_t file_off, const char **name,
+			    uint64_t *off)
+{
 	const struct esym *s;
 
-	if (!f)
-		return false;
 	for (size_t i = 0; i < f->nsegs; i++) {
 		const struct eseg *g = &f->segs[i];
 
@@ -302,6 +304,14 @@ bool elf_cache_sym_by_offset(struct elf_cache *c, const char *path, uint64_t fil
 		}
 	}
 	return false;
+}
+
+bool elf_cache_sym_by_offset(struct elf_cache *c, const char *path, uint64_t file_off,
+			     const char **name, uint64_t *off)
+{
+	struct elf_file *f = elf_cache_get(c, path);
+
+	return f && elf_file_sym_by_offset(f, file_off, name, off);
 }
 
 bool elf_cache_sym_by_vaddr(struct elf_cache *c, const char *path, uint64_t vaddr,

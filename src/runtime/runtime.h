@@ -137,6 +137,10 @@ int kbtf_traceable_funcs(struct kbtf *kb, struct vec *out);
 /* -lv lines "struct file * file", ..., "ssize_t retval" (xmalloc'd) */
 int kbtf_arg_lines(struct kbtf *kb, const char *name, bool raw_tp, struct vec *out);
 
+/* wanted by sema (sema_consts.c), btf.c: the value of a kernel enumerator
+ * ("TCP_SYN_SENT", "SKB_DROP_REASON_NOT_SPECIFIED"); false if none. */
+bool kbtf_enum_value(struct kbtf *kb, const char *name, int64_t *value);
+
 /* wanted by runtime (decode.c): implemented in symbols.c.
  * Address -> symbol for kstack/ustack/ksym/usym. The tables load lazily on
  * first use and stay cached in struct syms (one per running program).
@@ -169,6 +173,12 @@ bool elf_cache_sym_by_offset(struct elf_cache *c, const char *path, uint64_t fil
 			     const char **name, uint64_t *off);
 bool elf_cache_sym_by_vaddr(struct elf_cache *c, const char *path, uint64_t vaddr,
 			    const char **name, uint64_t *off);
+/* the same without a path lookup per address (symbols.c keeps the file
+ * per mapping): the cached file, valid until elf_cache_free, or NULL */
+struct elf_file;
+struct elf_file *elf_cache_open(struct elf_cache *c, const char *path);
+bool elf_file_sym_by_offset(const struct elf_file *f, uint64_t file_off, const char **name,
+			    uint64_t *off);
 /* uprobe binary names: a path (kept as written if it exists), a program on
  * $PATH ("bash" -> "/usr/bin/bash"), or a library the dynamic linker knows
  * ("libc", "c", "libc.so.6" -> "/lib/x86_64-linux-gnu/libc.so.6").

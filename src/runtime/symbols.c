@@ -25,7 +25,9 @@ struct ksym {
 
 struct pid_map {
 	uint64_t start, end, file_off;
-	const char *path; /* into the owning pid_maps' text */
+	const char *path;     /* into the owning pid_maps' text */
+	struct elf_file *elf; /* owned by the elf cache; looked up once */
+	bool elf_tried;
 };
 
 struct pid_maps {
@@ -196,12 +198,12 @@ static int load_pid_maps(struct pid_maps *pm, int pid)
 			cap = cap ? 2 * cap : 64;
 			pm->maps = xrealloc(pm->maps, cap * sizeof(*pm->maps));
 		}
-		pm->maps[pm->n++] = (struct pid_map){start, end, off, p + pos};
+		pm->maps[pm->n++] = (struct pid_map){start, end, off, p + pos, NULL, false};
 	}
 	return 0;
 }
 
-static const struct pid_map *find_map(struct pid_maps *pm, uint64_t addr)
+static struct pid_map *find_map(struct pid_maps *pm, uint64_t addr)
 {
 	for (size_t i = 0; i < pm->n; i++)
 		if (addr >= pm->maps[i].start && addr < pm->maps[i].end)
@@ -212,10 +214,8 @@ static const struct pid_map *find_map(struct pid_maps *pm, uint64_t addr)
 bool syms_user(struct syms *s, int pid, uint64_t addr, const char **name, uint64_t *off)
 {
 	struct pid_maps *pm = NULL;
-	const struct pid_map *m;
+	struct pid_map *m;
 	bool fresh = false;
-	char *path;
-	bool ok;
 
 	for (int i = 0; i < PID_CACHE; i++)
 		if (s->pids[i].pid == pid && s->pids[i].text)
@@ -234,10 +234,15 @@ bool syms_user(struct syms *s, int pid, uint64_t addr, const char **name, uint64
 	}
 	if (!m)
 		return false;
-	/* through the process's root, so containers resolve their own files */
-	path = xasprintf("/proc/%d/root%s", pid, m->path);
-	ok = elf_cache_sym_by_offset(s->elves, path, addr - m->start + m->file_off, name, off) ||
-	     elf_cache_sym_by_offset(s->elves, m->path, addr - m->start + m->file_off, name, off);
-	free(path);
-	return ok;
+	if (!m->elf_tried) {
+		/* through the process's root, so containers resolve their own files */
+		char *path = xasprintf("/proc/%d/root%s", pid, m->path);
+
+		m->elf = elf_cache_open(s->elves, path);
+		if (!m->elf)
+			m->elf = elf_cache_open(s->elves, m->path);
+		m->elf_tried = true;
+		free(path);
+	}
+	return m->elf && elf_file_sym_by_offset(m->elf, addr - m->start + m->file_off, name, off);
 }
