@@ -101,6 +101,8 @@ static struct node *parse_for(struct parser *p)
 	n->u.for_.var->u.var.var_id = -1;
 	parse_expect(p, ":", NULL);
 	const struct token *m = parse_peek(p, 0);
+	if (m->kind != TK_MAP && parse_is(p, 1, ".") && parse_is(p, 2, "."))
+		parse_fail_msg(p, m->span, "for loops over a range are not supported yet");
 	if (m->kind != TK_MAP)
 		parse_fail(p, m, "map");
 	struct token mt = parse_next(p);
