@@ -333,6 +333,7 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 
 	s.final = true; /* structs and attach points report as they go */
 	sema_parse_structs(&s);
+	sema_collect_consts(&s);
 	collect_maps(&s);
 	sema_expand_probes(&s);
 	for (int pass = 0; pass < 8; pass++) {
@@ -360,6 +361,8 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	vec_free(&s.maps);
 	vec_free(&s.formats);
 	vec_free(&s.structs);
+	vec_free(&s.consts);
+	sema_btf_close(&s);
 	vec_free(&s.probes);
 	vec_free(&s.vars);
 	return d->nerr == nerr0 ? 0 : -1;

@@ -55,6 +55,7 @@ struct sema {
 	struct vec maps;    /* struct sema_map * */
 	struct vec formats; /* struct bt_format * (final pass) */
 	struct vec structs; /* struct sema_struct * */
+	struct vec consts;  /* struct sema_const *: #define and enum names */
 	struct vec probes;  /* struct bt_probe * during expansion */
 
 	/* the function being typed */
@@ -104,6 +105,10 @@ struct kbtf *sema_btf(struct sema *s);
 void sema_btf_close(struct sema *s);
 void sema_parse_structs(struct sema *s);
 const struct type *stype_clone(struct arena *a, const struct type *t, int depth);
+
+/* sema_consts.c */
+void sema_collect_consts(struct sema *s);
+bool sema_ident_const(struct sema *s, struct node *n);
 
 /* sema_probes.c */
 void sema_expand_probes(struct sema *s);

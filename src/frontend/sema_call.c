@@ -168,6 +168,8 @@ void sema_builtin(struct sema *s, struct node *n)
 
 	n->type = &t_u64;
 	if (!resolve_builtin(n)) {
+		if (sema_ident_const(s, n))
+			return;
 		sema_err(s, n->span, "Unknown identifier: '%s'", nm);
 		n->type = &t_none;
 		return;

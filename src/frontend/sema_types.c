@@ -452,7 +452,11 @@ static void parse_struct(struct sema *s, struct node *def)
 
 void sema_parse_structs(struct sema *s)
 {
-	node_foreach(&s->ast->structs, n) parse_struct(s, n);
+	node_foreach(&s->ast->structs, n)
+	{
+		if (strncmp(n->u.struct_def.name, "enum", 4))
+			parse_struct(s, n);
+	}
 }
 
 /* A copy owned by another arena (the program's), for bt_map/bt_format.
