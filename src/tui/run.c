@@ -46,8 +46,12 @@ int tui_run(struct tui *t, const struct tui_source *src)
 
 	t->src = src;
 	theme_load(&t->theme, t->opts.theme, &warn);
-	if (warn.len)
+	if (warn.len) {
+		/* stderr is hidden behind the screen: the log pane shows them too */
 		fputs(warn.buf, stderr);
+		log_append(t, warn.buf, warn.len, true);
+		tui_set_status(t, "theme: %.*s", (int)strcspn(warn.buf, "\n"), warn.buf);
+	}
 	sb_free(&warn);
 	err = screen_open(&scr);
 	if (err) {

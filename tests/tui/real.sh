@@ -3,9 +3,12 @@
 # heat map, exits (q, Ctrl-C, SIGTERM, exit()) restoring the terminal and
 # leaving no BPF program attached; the dashboard's own CPU at 1 Hz.
 
-TT=$ROOT/tracetop
 R=$OUT/real
-mkdir -p "$R"
+mkdir -p "$R/bin"
+# a copy: others relink ./tracetop while the tests run; themes/ next to it
+TT=$R/bin/tracetop
+rm -rf "$R/bin/themes"
+cp "$ROOT/tracetop" "$TT" 2>/dev/null && cp -r "$ROOT/themes" "$R/bin/themes"
 
 # programs (ids) a process holds open, from /proc/PID/fdinfo
 progs_of() {
@@ -89,6 +92,16 @@ else
 		else
 			fail real-lesson4-filter "filtered table not one ttload row"
 		fi
+		# c clears the map in the kernel: ttload's count starts again
+		v1=$(cap l4 | sed -nE 's/^ttload +([0-9]+) .*/\1/p')
+		tm send-keys -t l4 c
+		sleep 1.3
+		v2=$(cap l4 | sed -nE 's/^ttload +([0-9]+) .*/\1/p')
+		if [ -n "$v1" ] && [ -n "$v2" ] && [ "$v2" -lt "$v1" ] && cap l4 | grep -q 'cleared @'; then
+			pass real-key-clear
+		else
+			fail real-key-clear "ttload $v1 then $v2 after c"
+		fi
 		tm send-keys -t l4 q
 		if check_restored real-lesson4-q-restores l4 "$R/l4"; then
 			if [ -z "$ids" ]; then
@@ -117,6 +130,7 @@ else
 		if awk "BEGIN { exit !($pct < 2.0) }"; then pass "real-cpu-1hz-lesson4 ($pct%)"; else fail real-cpu-1hz-lesson4 "$pct% of a core"; fi
 	else
 		fail real-cpu-1hz-lesson4 "dashboard did not come up"
+		cap cpu | head -5
 	fi
 	tm send-keys -t cpu q
 	wait_done "$R/cpu" >/dev/null
@@ -164,6 +178,35 @@ else
 	tm kill-session -t l5 2>/dev/null
 	kill "$rdpid" 2>/dev/null
 	wait "$rdpid" 2>/dev/null
+
+	# ---- themes: --theme NAME from themes/ next to the binary; a bad file -----
+	start th 100 25 "$R/th" "$TT" --theme light -e "$L4"
+	if wait_screen th '^KEY'; then
+		tm send-keys -t th h
+		sleep 0.4
+		if cap th | grep -q 'theme: light'; then pass real-theme-option; else fail real-theme-option "help does not say theme: light"; fi
+		tm send-keys -t th x t
+		sleep 0.4
+		if cap th | grep -q 'theme mono'; then pass real-theme-cycle; else fail real-theme-cycle "t did not go from light to mono"; fi
+	else
+		fail real-theme-option "dashboard did not come up"
+	fi
+	tm send-keys -t th q
+	wait_done "$R/th" >/dev/null
+	tm kill-session -t th 2>/dev/null
+	start tb 100 25 "$R/tb" "$TT" --theme "$ROOT/tests/tui/bad.theme" -e "$L4"
+	if wait_screen tb '^KEY'; then
+		if cap tb | grep -q 'bad.theme:3: warning: unknown colour role'; then
+			pass real-theme-bad-warns
+		else
+			fail real-theme-bad-warns "no FILE:LINE warning on screen"
+		fi
+	else
+		fail real-theme-bad-warns "dashboard did not come up"
+	fi
+	tm send-keys -t tb q
+	wait_done "$R/tb" >/dev/null
+	tm kill-session -t tb 2>/dev/null
 
 	# ---- SIGTERM, and the program's own exit() with --print-on-exit ----------
 	start st 100 25 "$R/st" "$TT" -e "$L4"

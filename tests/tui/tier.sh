@@ -312,6 +312,29 @@ if want driver; then
 	check_restored tty-dash-quit drv6 "$D/dash" && pass tty-dash-quit
 	tm kill-session -t drv6
 
+	# NO_COLOR: attributes only, no colour escapes
+	start drv7 80 24 "$D/nocolor" env NO_COLOR=1 "$DRIVE" --tty tests/tui/lesson4.script
+	sleep 1.2
+	e=$(tm capture-pane -e -p -t drv7)
+	if echo "$e" | grep -q $'\e\[7m' && ! echo "$e" | grep -qE $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5)'; then
+		pass tty-no-color
+	else
+		fail tty-no-color "colour escapes with NO_COLOR set (or no reverse video)"
+	fi
+	tm send-keys -t drv7 q
+	wait_done "$D/nocolor" >/dev/null
+	tm kill-session -t drv7
+	start drv8 80 24 "$D/color" "$DRIVE" --tty tests/tui/lesson4.script
+	sleep 1.2
+	if tm capture-pane -e -p -t drv8 | grep -qE $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7])'; then
+		pass tty-color
+	else
+		fail tty-color "no colour escapes without NO_COLOR"
+	fi
+	tm send-keys -t drv8 q
+	wait_done "$D/color" >/dev/null
+	tm kill-session -t drv8
+
 	# heat map: a new column per interval
 	start drv5 100 30 "$D/heat" "$DRIVE" --tty tests/tui/lesson5.script
 	sleep 0.5
