@@ -127,8 +127,6 @@ void json_value(struct strbuf *sb, const struct value *v, uint64_t div)
 		sb_puts(sb, "null");
 		break;
 	case V_INT:
-		json_int(sb, v->u, v->is_signed, 1);
-		break;
 	case V_COUNT:
 	case V_SUM:
 	case V_MIN:

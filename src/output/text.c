@@ -8,6 +8,7 @@
  * Maps are sorted here (on a private copy of the entry array), so the
  * runtime may hand over entries in any order.
  */
+#define _GNU_SOURCE
 #include "output.h"
 
 #include <inttypes.h>
@@ -71,8 +72,6 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
 	case V_NONE:
 		break;
 	case V_INT:
-		put_int(sb, v->u, v->is_signed, 1);
-		break;
 	case V_COUNT:
 	case V_SUM:
 	case V_MIN:
@@ -80,7 +79,8 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
 		put_int(sb, v->u, v->is_signed, div);
 		break;
 	case V_STR:
-		sb_putn(sb, v->str.s, v->str.len);
+		/* a C string: it ends at its first NUL whatever the buffer size */
+		sb_putn(sb, v->str.s, strnlen(v->str.s, v->str.len));
 		break;
 	case V_BUF:
 		printf_buf(sb, v->buf.bytes, v->buf.len, "r");
