@@ -58,7 +58,29 @@ static int spec_nargs(struct spec *s, int lo, int hi)
 	return spec_err(s, "%s probe type requires %d or %d arguments", s->kind_name, lo, hi);
 }
 
-/* Parses a whole string as an unsigned number (decimal, 0x hex, 0 octal). */
+/* The exponent part of "m e n": *out = v * 10^n, t being n's digits. */
+static bool spec_exponent(const char *t, uint64_t v, uint64_t *out)
+{
+	uint64_t n = 0;
+
+	for (; *t; t++) {
+		if (*t < '0' || *t > '9')
+			return false;
+		n = n * 10 + (uint64_t)(*t - '0');
+		if (n > 100)
+			return false;
+	}
+	for (uint64_t i = 0; i < n && v; i++) {
+		if (v > UINT64_MAX / 10)
+			return false;
+		v *= 10;
+	}
+	*out = v;
+	return true;
+}
+
+/* Parses a whole string as an unsigned number (decimal, 0x hex, 0 octal,
+ * 1e6 scientific). */
 static bool spec_number(const char *t, uint64_t *out)
 {
 	uint64_t v = 0, base = 10;
@@ -82,6 +104,8 @@ static bool spec_number(const char *t, uint64_t *out)
 			d = (uint64_t)(tolower((unsigned char)*t) - 'a' + 10);
 		else if (*t == '_' && base == 10)
 			continue;
+		else if ((*t == 'e' || *t == 'E') && base == 10 && t[1])
+			return spec_exponent(t + 1, v, out);
 		else
 			return false;
 		if (d >= base || v > (UINT64_MAX - d) / base)
@@ -172,13 +196,16 @@ static int parse_kprobe(struct spec *s)
 	return spec_func_offset(s, f);
 }
 
-/* fentry:[module:]func, fexit:[module:]func */
+/* fentry:[module:]func, fexit:[module:]func, fentry:bpf:[prog_id:]prog_name
+ * (target "bpf", ns the program id) */
 static int parse_fentry(struct spec *s)
 {
-	if (spec_nargs(s, 1, 2))
+	if (spec_nargs(s, 1, s->nparts == 3 && !strcmp(s->part[0], "bpf") ? 3 : 2))
 		return -1;
-	if (s->nparts == 2)
+	if (s->nparts >= 2)
 		s->ap->target = s->part[0];
+	if (s->nparts == 3)
+		s->ap->ns = s->part[1];
 	s->ap->func = s->part[s->nparts - 1];
 	if (!*s->ap->func)
 		return spec_err(s, "%s: function name must not be empty", s->kind_name);
@@ -228,14 +255,65 @@ static const struct time_unit time_units[] = {
 	{"s", 1000000000ULL}, {"ms", 1000000ULL}, {"us", 1000ULL}, {"ns", 1ULL}, {"hz", 0},
 };
 
-/* profile:unit:value, interval:unit:value (unit s ms us ns hz) */
+/* interval:1s and profile:10ms (later bpftrace): the literal suffixes */
+static const struct time_unit duration_suffixes[] = {
+	{"ns", 1ULL},
+	{"us", 1000ULL},
+	{"ms", 1000000ULL},
+	{"s", 1000000000ULL},
+	{"m", 60000000000ULL},
+	{"h", 3600000000000ULL},
+	{"d", 86400000000000ULL},
+	{"hz", 0},
+};
+
+static int spec_set_period(struct spec *s, uint64_t v, uint64_t unit_ns)
+{
+	if (v == 0)
+		return spec_err(s, "%s %s should be a positive integer", s->kind_name,
+				unit_ns ? "period" : "frequency");
+	if (!unit_ns) {
+		s->ap->freq_hz = v;
+		return 0;
+	}
+	if (v > UINT64_MAX / unit_ns)
+		return spec_err(s, "%s period is too large", s->kind_name);
+	s->ap->period_ns = v * unit_ns;
+	return 0;
+}
+
+/* interval:1s, interval:1000000 (ns): the value with an optional suffix */
+static int parse_timed_short(struct spec *s)
+{
+	const char *t = s->part[0];
+	size_t n = strspn(t, "0123456789_");
+	uint64_t v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(duration_suffixes) && t[n]; i++) {
+		if (strcmp(t + n, duration_suffixes[i].name))
+			continue;
+		char *num = arena_strndup(s->arena, t, n);
+		if (!spec_number(num, &v))
+			break;
+		return spec_set_period(s, v, duration_suffixes[i].ns);
+	}
+	if (t[n] || !spec_number(t, &v))
+		return spec_err(s, "invalid %s value '%s': not a number or a duration",
+				s->kind_name, t);
+	return spec_set_period(s, v, 1);
+}
+
+/* profile:unit:value, interval:unit:value (unit s ms us ns hz), or the
+ * one-part form of parse_timed_short */
 static int parse_timed(struct spec *s)
 {
 	const struct time_unit *u = NULL;
 	uint64_t v;
 
-	if (spec_nargs(s, 2, 2))
+	if (spec_nargs(s, 1, 2))
 		return -1;
+	if (s->nparts == 1)
+		return parse_timed_short(s);
 	for (size_t i = 0; i < ARRAY_SIZE(time_units); i++)
 		if (!strcmp(s->part[0], time_units[i].name))
 			u = &time_units[i];
@@ -243,17 +321,7 @@ static int parse_timed(struct spec *s)
 		return spec_err(s, "%s is not an accepted unit of time", s->part[0]);
 	if (!spec_number(s->part[1], &v))
 		return spec_err(s, "invalid %s value '%s': not a number", s->kind_name, s->part[1]);
-	if (v == 0)
-		return spec_err(s, "%s %s should be a positive integer", s->kind_name,
-				u->ns ? "period" : "frequency");
-	if (!u->ns) {
-		s->ap->freq_hz = v;
-		return 0;
-	}
-	if (v > UINT64_MAX / u->ns)
-		return spec_err(s, "%s period is too large", s->kind_name);
-	s->ap->period_ns = v * u->ns;
-	return 0;
+	return spec_set_period(s, v, u->ns);
 }
 
 static const char *const sw_events[] = {
@@ -295,7 +363,7 @@ static int parse_perf_event(struct spec *s)
 	if (!found)
 		return spec_err(s, "%s is not a %s probe", s->part[0], s->kind_name);
 	s->ap->func = s->part[0];
-	if (s->nparts == 2) {
+	if (s->nparts == 2 && *s->part[1]) {
 		if (!spec_number(s->part[1], &s->ap->count) || s->ap->count == 0)
 			return spec_err(s, "%s count should be a positive integer", s->kind_name);
 	}
