@@ -369,7 +369,11 @@ void ast_dump(const struct ast *ast, FILE *f);
  * - N_PARAM is rewritten in place to N_INT or N_STR, N_PARAM_COUNT to
  *   N_INT, N_SIZEOF and N_OFFSETOF to N_INT: codegen never sees those.
  *   unroll(n)'s count is an N_INT (1..100).
- * - N_BUILTIN: u.builtin.b is final (B_ARG/B_SARG with argn).
+ * - N_BUILTIN: u.builtin.b is final (B_ARG/B_SARG with argn). An
+ *   identifier naming a constant (#define, script or kernel enum value,
+ *   AF_INET ...) is rewritten in place to N_INT (or N_STR). Stack mode
+ *   words in kstack(perf, 8) stay N_BUILTIN with ->type &t_none: read the
+ *   mode and limit from the call's ->type (T_KSTACK stack_mode/limit).
  * - N_CALL: u.call.fn is never F_UNKNOWN; u.call.fmt_id is the index into
  *   prog->formats for printf, system, cat, time, join, print of a non-map
  *   value, strftime; -1 otherwise.
@@ -391,6 +395,8 @@ void ast_dump(const struct ast *ast, FILE *f);
  * order, wildcards expanded (tracefs globs, ELF symbols); name is the
  * full name the `probe` builtin prints ("tracepoint:sched:sched_switch",
  * "BEGIN", "interval:s:5", "profile:hz:99", "uprobe:/bin/bash:readline"),
+ * uprobe targets resolved to a path (bin_resolve), wildcards expanded
+ * (uprobe_expand; fentry/fexit against BTF function names);
  * prog_name the BPF function's name, [A-Za-z0-9_] only, shared by every
  * bt_probe that one function is attached to. One probe_fn per attach point
  * as written; an attach point that expands to several targets gets one

@@ -187,6 +187,84 @@ static const struct type *tp_args(struct sema *s, const char *cat, const char *e
 	return rec;
 }
 
+/* uprobe:bin:func with the binary resolved (bpftrace resolves short
+ * names through $PATH) and function wildcards expanded from its ELF
+ * symbols. */
+static bool expand_uprobe(struct sema *s, const struct attach_point *ap, struct vec *names)
+{
+	const char *kind = probe_kind_name(ap->kind);
+	char *path = NULL;
+	struct attach_point one = *ap;
+
+	if (!ap->has_wildcard || !ap->func || !strpbrk(ap->func, "*?[")) {
+		path = bin_resolve(ap->target);
+		if (!path) {
+			diag_err(s->d, ap->span,
+				 "uprobe target file '%s' does not exist or is not executable",
+				 ap->target);
+			return false;
+		}
+		one.target = arena_strdup(s->a, path);
+		const char *fn = ap->func ? ap->func : "";
+		if (ap->func)
+			probe_new(s, &one,
+				  ap->offset ? arena_printf(s->a, "%s:%s:%s+%llu", kind, path, fn,
+							    (unsigned long long)ap->offset) :
+					       arena_printf(s->a, "%s:%s:%s", kind, path, fn));
+		else
+			probe_new(s, &one,
+				  arena_printf(s->a, "%s:%s:0x%llx", kind, path,
+					       (unsigned long long)ap->address));
+		free(path);
+		return true;
+	}
+	int n = uprobe_expand(ap->target, ap->func, &path, names);
+	if (n < 0) {
+		diag_err(s->d, ap->span, "uprobe target file '%s' does not exist or is not executable",
+			 ap->target);
+		free(path);
+		return false;
+	}
+	if (n == 0) {
+		diag_err(s->d, ap->span, "No probes matched %s", ap->raw);
+		free(path);
+		return false;
+	}
+	one.target = arena_strdup(s->a, path);
+	vec_foreach(names, i)
+	{
+		one.func = arena_strdup(s->a, names->items[i]);
+		probe_new(s, &one, arena_printf(s->a, "%s:%s:%s", kind, path, one.func));
+	}
+	free(path);
+	return true;
+}
+
+/* fentry:func* against the kernel's BTF function list */
+static bool expand_fentry(struct sema *s, const struct attach_point *ap)
+{
+	struct vec funcs = {0};
+	struct attach_point one = *ap;
+	size_t before = s->probes.len;
+
+	if (sema_btf(s))
+		kbtf_list_funcs(s->kb, &funcs);
+	vec_foreach(&funcs, i)
+	{
+		const char *f = funcs.items[i];
+		if (!glob_match(ap->func, f))
+			continue;
+		one.func = arena_strdup(s->a, f);
+		probe_new(s, &one, arena_printf(s->a, "%s:%s", probe_kind_name(ap->kind), f));
+	}
+	vec_free(&funcs);
+	if (s->probes.len == before) {
+		diag_err(s->d, ap->span, "No probes matched %s", ap->raw);
+		return false;
+	}
+	return true;
+}
+
 /* One written attach point: its bt_probes and probe_fns. */
 static void expand_ap(struct sema *s, struct attach_point *ap,
 		      const struct uses *u, struct vec *fns)
@@ -224,6 +302,14 @@ static void expand_ap(struct sema *s, struct attach_point *ap,
 			probe_new(s, &one,
 				  arena_printf(s->a, "tracepoint:%s:%s", ce, colon + 1));
 		}
+	} else if ((ap->kind == PK_UPROBE || ap->kind == PK_URETPROBE) && ap->target) {
+		if (!expand_uprobe(s, ap, &targets))
+			return;
+		per_target = ap->has_wildcard && u->probe;
+	} else if ((ap->kind == PK_FENTRY || ap->kind == PK_FEXIT) && ap->has_wildcard) {
+		if (!expand_fentry(s, ap))
+			return;
+		per_target = u->probe || u->args;
 	} else {
 		probe_new(s, ap, full_name(s, ap));
 	}
