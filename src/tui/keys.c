@@ -232,8 +232,6 @@ int tui_key(struct tui *t, int key)
 	case TUI_KEY_RIGHT:
 		if (p && p->kind == P_HIST) {
 			p->st->hist_key += key == TUI_KEY_LEFT ? -1 : 1;
-			if (p->st->hist_key < 0)
-				p->st->hist_key = 0;
 			p->st->scroll = 0;
 		} else if (p && p->kind == P_TABLE) {
 			p->st->expand = key == TUI_KEY_RIGHT;

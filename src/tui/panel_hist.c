@@ -23,36 +23,45 @@
 
 #define LABEL_MAX 20
 
-static int cmp_rowkey(const void *pa, const void *pb)
+/* busiest first (largest total), then by key */
+static int cmp_hist_rows(const void *pa, const void *pb)
 {
 	const struct row *a = *(const struct row *const *)pa, *b = *(const struct row *const *)pb;
-	const struct value *ka = &a->e->key, *kb = &b->e->key;
 
-	if (ka->kind == V_INT && kb->kind == V_INT)
-		return ka->is_signed ? (ka->i > kb->i) - (ka->i < kb->i)
-				     : (ka->u > kb->u) - (ka->u < kb->u);
+	if (a->value != b->value)
+		return a->value > b->value ? -1 : 1;
 	return strcmp(a->key, b->key);
 }
 
-/* the selected key's row (keys filtered and in key order); *nkeys, *idx */
+/* the selected key's row among the keys matching the filter, busiest first;
+ * the selection follows the key, not its place; Left/Right moves pending in
+ * st->hist_key are applied here */
 static const struct row *selected_row(const struct tui *t, const struct panel *p, size_t *nkeys,
 				      int *idx)
 {
 	const struct tick_map *tm = p->tm;
+	struct panel_state *st = p->st;
 	const struct row **v = xmalloc((tm->nrows + 1) * sizeof(*v));
 	size_t m = 0;
+	int i = 0;
 
-	for (size_t i = 0; i < tm->nrows; i++)
-		if (tm->rows[i].e->val.kind == V_HIST && (!tm->m->has_keys || row_matches(t, &tm->rows[i])))
-			v[m++] = &tm->rows[i];
-	qsort(v, m, sizeof(*v), cmp_rowkey);
-	int i = p->st->hist_key;
+	for (size_t j = 0; j < tm->nrows; j++)
+		if (tm->rows[j].e->val.kind == V_HIST &&
+		    (!tm->m->has_keys || row_matches(t, &tm->rows[j])))
+			v[m++] = &tm->rows[j];
+	qsort(v, m, sizeof(*v), cmp_hist_rows);
+	for (size_t j = 0; st->hist_sel[0] && j < m; j++)
+		if (!strcmp(v[j]->key, st->hist_sel))
+			i = (int)j;
+	i += st->hist_key;
+	st->hist_key = 0;
 	if (i >= (int)m)
 		i = (int)m - 1;
 	if (i < 0)
 		i = 0;
-	p->st->hist_key = i;
 	const struct row *r = m ? v[i] : NULL;
+	if (r && (st->hist_sel[0] || i))
+		snprintf(st->hist_sel, sizeof(st->hist_sel), "%s", r->key);
 	free(v);
 	*nkeys = m;
 	*idx = i;

@@ -365,7 +365,8 @@ void panel_table_draw(struct tui *t, struct grid *g, struct panel *p, bool focus
 	if (shown > (size_t)rows)
 		shown = (size_t)rows;
 	double total = t->show_rate ? tm->total_rate : tm->total;
-	if (tm->m->agg == AGG_MIN || tm->m->agg == AGG_MAX || tm->m->agg == AGG_AVG)
+	if (tm->m->agg == AGG_MIN || tm->m->agg == AGG_MAX || tm->m->agg == AGG_AVG ||
+	    tm->m->agg == AGG_NONE)
 		total = tm->max_value; /* a share of the sum means nothing here */
 
 	for (size_t i = 0; i < shown && y < ymax; i++, y++) {

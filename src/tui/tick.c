@@ -189,7 +189,6 @@ static bool rate_basis(const struct value *v, enum map_agg agg, double *out)
 	switch (agg) {
 	case AGG_COUNT:
 	case AGG_SUM:
-	case AGG_NONE:
 		return v->kind == V_INT || v->kind == V_COUNT || v->kind == V_SUM
 			       ? entry_number(v, out)
 			       : false;

@@ -327,7 +327,8 @@ struct panel_state {
 	bool reverse;   /* smallest first */
 	int cursor;     /* selected row (tables), bucket scroll (hists) */
 	int scroll;     /* first row shown */
-	int hist_key;   /* selected key of a keyed hist */
+	int hist_key;   /* keyed hist: a pending Left/Right move (-1, +1) */
+	char hist_sel[128]; /* keyed hist: the selected key ("" = the busiest) */
 	bool heat;      /* H: heat map instead of histogram */
 	bool expand;    /* show every frame of a stack key at the cursor */
 };
