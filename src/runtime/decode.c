@@ -22,28 +22,6 @@
 
 #define STACK_DEPTH_MAX 127
 
-/* TEMPORARY: stand-ins until symbols.c lands; its definitions win. */
-__attribute__((weak)) struct syms *syms_new(void)
-{
-	return NULL;
-}
-__attribute__((weak)) void syms_free(struct syms *s)
-{
-	(void)s;
-}
-__attribute__((weak)) bool syms_kernel(struct syms *s, uint64_t addr, const char **name,
-				       uint64_t *off)
-{
-	(void)s, (void)addr, (void)name, (void)off;
-	return false;
-}
-__attribute__((weak)) bool syms_user(struct syms *s, int pid, uint64_t addr, const char **name,
-				     uint64_t *off)
-{
-	(void)s, (void)pid, (void)addr, (void)name, (void)off;
-	return false;
-}
-
 static uint64_t load_uint(const uint8_t *b, uint32_t size)
 {
 	uint8_t v8;
@@ -126,8 +104,10 @@ static const char *frame_name(struct rt *rt, struct arena *a, bool user, int pid
 	bool ok = user ? syms_user(syms_of(rt), pid, addr, &name, &off)
 		       : syms_kernel(syms_of(rt), addr, &name, &off);
 
+	/* unknown: the address in hex, as bpftrace prints it ("0" for 0) */
 	if (!ok)
-		return arena_printf(a, "0x%llx", (unsigned long long)addr);
+		return addr ? arena_printf(a, "0x%llx", (unsigned long long)addr)
+			    : arena_strdup(a, "0");
 	if (!with_off)
 		return arena_strdup(a, name);
 	return arena_printf(a, "%s+%llu", name, (unsigned long long)off);

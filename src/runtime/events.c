@@ -313,7 +313,7 @@ int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_e
 	n = ring_buffer__consume(rt->rb);
 	arena_free(&c->scratch);
 	if (n == EV_STOP)
-		return 0;
+		return 1;
 	return n < 0 ? n : 0;
 }
 

@@ -325,6 +325,9 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 	rt->sink = sink;
 	if (sink && sink->attached)
 		sink->attached(sink->ctx, rt->prog->nprobes);
+	/* an attach error on stderr must not overtake this line */
+	if (sink && sink->flush)
+		sink->flush(sink->ctx);
 	rt->started = true;
 	if (rt->begin) {
 		err = special_run(rt, rt->begin, "BEGIN");
@@ -343,6 +346,9 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 			rt->nattached++;
 	}
 	rt->nattached += (rt->begin != NULL) + (rt->end != NULL);
+	/* what we printed comes before anything the command prints */
+	if (sink && sink->flush)
+		sink->flush(sink->ctx);
 	if (!rt->exit_requested)
 		child_release(rt);
 	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
@@ -396,10 +402,11 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 	sigprocmask(SIG_BLOCK, &block, &old);
 	rt->sink = sink;
 	for (;;) {
-		uint64_t now = rt_now_ns();
-		uint64_t slice = now + RT_CONSUME_SLICE_NS;
+		uint64_t now;
+		int wait_ms;
 
-		err = events_consume(rt, sink, deadline > slice ? deadline : slice);
+		/* a slice at most: then look at signals (the wait) again */
+		err = events_consume(rt, sink, rt_now_ns() + RT_CONSUME_SLICE_NS);
 		if (err < 0)
 			break;
 		if (rt->exit_requested || child_check_exited(rt))
@@ -407,9 +414,11 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 		now = rt_now_ns();
 		if (now >= deadline)
 			break;
-		uint64_t left_ms = (deadline - now + 999999) / 1000000;
-
-		err = poll_wait(rt, left_ms < RT_TICK_MS ? (int)left_ms : RT_TICK_MS, &old);
+		wait_ms = (int)((deadline - now + 999999) / 1000000);
+		if (wait_ms > RT_TICK_MS)
+			wait_ms = RT_TICK_MS;
+		/* records left over (slice spent): only look for signals */
+		err = poll_wait(rt, err > 0 ? 0 : wait_ms, &old);
 		if (err == -EINTR) {
 			/* a signal: let the caller look at its flags now */
 			events_consume(rt, sink, rt_now_ns() + RT_CONSUME_SLICE_NS);

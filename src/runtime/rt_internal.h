@@ -92,7 +92,8 @@ void rt_detach_all(struct rt *rt);
 /* events.c */
 int events_open(struct rt *rt);
 /* consume what is in the ring buffer; stops early once budget_end_ns is
- * passed (0 = no budget: drain everything) */
+ * passed (0 = no budget: drain everything). 1: stopped with records left,
+ * 0: drained, -errno. */
 int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_end_ns);
 void events_check_lost(struct rt *rt, const struct sink_ops *sink);
 void events_close(struct rt *rt);
