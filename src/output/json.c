@@ -282,6 +282,9 @@ static const char *event_type(enum event_kind kind)
 static void js_output(void *ctx, enum event_kind kind, const char *s, size_t len)
 {
 	struct output *o = ctx;
+	/* join()'s text ends in a newline in text mode only */
+	if (kind == EV_JOIN && len && s[len - 1] == '\n')
+		len--;
 	sb_printf(&o->sb, "{\"type\": \"%s\", \"data\": ", event_type(kind));
 	json_string(&o->sb, s, len);
 	sb_puts(&o->sb, "}\n");

@@ -704,6 +704,11 @@ static void synth(const struct sink_ops *sink)
 	struct map_snapshot m_h = {.name = "@hbig", .agg = AGG_HIST, .entries = &e_h, .n = 1};
 	sink->map(sink->ctx, &m_h, 0, 0);
 	sink->lost(sink->ctx, 42);
+	/* other event kinds: JSON tags them; join loses its newline there */
+	sink_output(sink, EV_CAT, "hello file\n", 11);
+	sink_output(sink, EV_SYSTEM, "hi 5\n", 5);
+	sink_output(sink, EV_JOIN, "/bin/echo,a,b\n", 14);
+	sink_output(sink, EV_TIME, "01:03:38\n", 9);
 	sink->flush(sink->ctx);
 }
 
