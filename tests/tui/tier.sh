@@ -1,4 +1,5 @@
 #!/bin/bash
+# tier-timeout: 600
 # The TUI tier.
 #  1. golden screens: tests/tui/*.script rendered headless by ttdrive (the
 #     TUI fed scripted snapshots through its source API) and compared with
@@ -47,6 +48,19 @@ if want golden; then
 		else
 			fail "screen-$name" "differs from golden (see $OUT/$name.diff)"
 			head -20 "$OUT/$name.diff"
+		fi
+	done
+fi
+
+# ---- 1a. the same screens under AddressSanitizer/UBSan ---------------------------
+if want golden && [ -x "$OUT/ttdrive-asan" ]; then
+	for s in tests/tui/*.script; do
+		name=$(basename "$s" .script)
+		if ASAN_OPTIONS=detect_leaks=1 "$OUT/ttdrive-asan" --dump "$s" >"$OUT/$name.asan" 2>"$OUT/$name.asan.err" &&
+			[ ! -s "$OUT/$name.asan.err" ] && cmp -s "$OUT/$name.asan" "tests/tui/$name.screen"; then
+			pass "asan-$name"
+		else
+			fail "asan-$name" "sanitizer report or different screen (see $OUT/$name.asan.err)"
 		fi
 	done
 fi
