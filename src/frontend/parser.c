@@ -195,6 +195,10 @@ void parse_fail(struct parser *p, const struct token *t, const char *expecting)
 			 expecting);
 	else
 		diag_err(p->diags, sp, "syntax error, unexpected %s", token_desc(t));
+	/* "if ($x = 1)", "/pid = 1/": assignment is a statement here */
+	if (t->kind == TK_PUNCT && !strcmp(t->sval, "=") && expecting &&
+	    (!strcmp(expecting, "/") || !strcmp(expecting, ")")))
+		diag_hint(p->diags, "'=' assigns and is a statement; use '==' to compare");
 	longjmp(p->fail, 1);
 }
 
