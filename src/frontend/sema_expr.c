@@ -234,12 +234,72 @@ static const struct type *var_read(struct sema *s, struct node *n)
 	return n->type = v->type;
 }
 
+/* bpftrace points at the operator itself: find it between the operands */
+static struct span op_span(struct sema *s, struct node *n)
+{
+	const char *txt = s->d->src ? s->d->src->text : NULL;
+	const char *op = op_str(n->u.binop.op);
+	size_t len = strlen(op);
+	struct span sp = n->span;
+
+	if (!txt)
+		return sp;
+	for (uint32_t i = n->u.binop.lhs->span.hi; i + len <= n->u.binop.rhs->span.lo; i++)
+		if (!strncmp(txt + i, op, len)) {
+			sp.lo = i;
+			sp.hi = i + (uint32_t)len;
+			if (n->u.binop.op <= OP_SHR && txt[sp.hi] == '=')
+				sp.hi++; /* compound assignment: "/=" */
+			return sp;
+		}
+	return sp;
+}
+
+static bool nonneg_literal(struct node *n)
+{
+	return n->kind == N_INT && (int64_t)n->u.ival >= 0;
+}
+
+/* bpftrace's warnings on mixed signedness and signed division */
+static void int_warnings(struct sema *s, struct node *n, const struct type *l,
+			 const struct type *r)
+{
+	enum binop op = n->u.binop.op;
+	struct node *ln = n->u.binop.lhs, *rn = n->u.binop.rhs;
+	bool ls = l->is_signed, rs = r->is_signed;
+
+	if (!s->final)
+		return;
+	if (ls != rs) {
+		if (ls && !rs && nonneg_literal(ln))
+			ls = false;
+		else if (!ls && rs && nonneg_literal(rn))
+			rs = false;
+		else if (op >= OP_EQ && op <= OP_GE && op != OP_EQ && op != OP_NE)
+			sema_warn(s, op_span(s, n),
+				  "comparison of integers of different signs: '%s' and '%s' can lead to undefined behavior",
+				  sema_tname(s, l), sema_tname(s, r));
+		else if (op <= OP_MOD)
+			sema_warn(s, op_span(s, n),
+				  "arithmetic on integers of different signs: '%s' and '%s' can lead to undefined behavior",
+				  sema_tname(s, l), sema_tname(s, r));
+	}
+	if (op == OP_DIV || op == OP_MOD) {
+		ls = l->is_signed && !nonneg_literal(ln);
+		rs = r->is_signed && !nonneg_literal(rn);
+		if (ls || rs)
+			sema_warn(s, op_span(s, n),
+				  "signed operands for '%s' can lead to undefined behavior (cast to unsigned to silence warning)",
+				  op_str(op));
+	}
+}
+
 static const struct type *binop(struct sema *s, struct node *n)
 {
 	enum binop op = n->u.binop.op;
 	const struct type *l = sema_expr(s, n->u.binop.lhs);
 	const struct type *r = sema_expr(s, n->u.binop.rhs);
-	struct span sp = n->span;
+	struct span sp = op_span(s, n);
 
 	if (l->kind == T_NONE || r->kind == T_NONE)
 		return n->type = &t_s64; /* already reported */
@@ -265,6 +325,7 @@ static const struct type *binop(struct sema *s, struct node *n)
 		bool sgn = l->is_signed && r->is_signed;
 		if (op == OP_SHL || op == OP_SHR)
 			sgn = l->is_signed;
+		int_warnings(s, n, l, r);
 		return n->type = stype_int(sgn, 8);
 	}
 	if (l->kind != r->kind) {

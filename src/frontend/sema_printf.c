@@ -3,8 +3,8 @@
  *
  * A conversion is what bpftrace 0.17 recognises: %[-][width][.prec]
  * [hh|h|l|ll|j|z|t](d|u|o|x|X|p|c), %s, %r, %rx, %rh. Anything else after
- * a '%' is plain text, as in bpftrace, except that "%%" is a literal
- * percent sign. Each conversion is checked against its argument's kind:
+ * a '%' is plain text, as in bpftrace (whose token scan also finds the
+ * %d inside "%%d"; the runtime's formatter prints "%%" as '%'). Each conversion is checked against its argument's kind:
  * integers (and pointers) for the numeric ones, strings and every value
  * printed as text (ksym, probe, stacks, inet, ...) for %s, buffers for %r.
  *
@@ -103,12 +103,10 @@ void sema_check_format(struct sema *s, struct node *call, const char *fn, const 
 	for (struct node *a = args; a; a = a->next)
 		nargs++;
 	for (const char *p = fmt; *p; p++) {
+		/* like bpftrace's token regex, "%%" is not skipped: "%%d" holds
+		 * a %d conversion */
 		if (*p != '%')
 			continue;
-		if (p[1] == '%') {
-			p++;
-			continue;
-		}
 		enum conv_kind k;
 		const char *tok;
 		size_t tl, n = conv_at(p + 1, &k, &tok, &tl);
