@@ -114,6 +114,65 @@ expect_err notify "^__BPFTRACE_NOTIFY_PROBES_ATTACHED$"
 run storm
 run detach_many
 run bigmap
+# ---- end to end through ./tracetop (when the whole binary builds) ----
+if ! make -s tracetop >"$out/make_tracetop.log" 2>&1; then
+	echo "SKIP e2e: ./tracetop does not build yet (see $out/make_tracetop.log)"
+else
+	cp tracetop "$out/tracetop" # a private copy: others rebuild ./tracetop meanwhile
+	tt=$out/tracetop
+	# e2e NAME EXPECTED_RC [tracetop args...]: stdout against golden/NAME.out
+	e2e() {
+		local name=$1 want_rc=$2
+		shift 2
+		timeout 20 "$tt" --plain "$@" >"$out/$name.out" 2>"$out/$name.err"
+		local rc=$?
+		local left
+		left=$(leftovers_all)
+		if [ "$rc" != "$want_rc" ]; then
+			echo "FAIL $name: exit status $rc, expected $want_rc: $(head -c 300 "$out/$name.err")"
+		elif [ -f "tests/runtime/golden/$name.out" ] &&
+			! diff -u "tests/runtime/golden/$name.out" "$out/$name.out" >"$out/$name.diff"; then
+			echo "FAIL $name: output differs"
+			cat "$out/$name.diff"
+		elif [ "$left" != "$before_all" ]; then
+			echo "FAIL $name: BPF programs left loaded ($before_all before, $left after)"
+		else
+			echo "PASS $name"
+		fi
+	}
+	leftovers_all() { bpftool prog list 2>/dev/null | grep -c "tag " || true; }
+	before_all=$(leftovers_all)
+	e2e e2e_begin_exit 0 -e 'BEGIN { printf("a\n"); exit(); printf("dropped\n"); } END { printf("end\n"); }'
+	e2e e2e_child_cpid 0 -c true -e 'tracepoint:syscalls:sys_enter_execve /pid == cpid/ { @ = count(); }'
+	e2e e2e_kprobe 1 -e 'tracepoint:syscalls:sys_enter_getppid { @ = count(); } kprobe:vfs_read { @ = count(); }'
+	expect_err e2e_kprobe "kprobe:vfs_read: this kernel has no kprobes"
+	e2e e2e_interval_exit 0 -e 'interval:ms:50 { @n++; if (@n == 3) { exit(); } }'
+	# Ctrl-C while 360 tracepoints count: everything detached, maps printed
+	start=$(date +%s%N)
+	__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 "$tt" --plain \
+		-e 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); }' \
+		>"$out/e2e_sigint.out" 2>"$out/e2e_sigint.err" &
+	pid=$!
+	for _ in $(seq 200); do
+		grep -q __BPFTRACE_NOTIFY_PROBES_ATTACHED "$out/e2e_sigint.err" && break
+		sleep 0.05
+	done
+	attached_ms=$((($(date +%s%N) - start) / 1000000))
+	start=$(date +%s%N)
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	exit_ms=$((($(date +%s%N) - start) / 1000000))
+	echo "# e2e_sigint: attached in $attached_ms ms, SIGINT to exit $exit_ms ms"
+	if [ "$rc" != 0 ] || ! grep -q '^@\[tracepoint:syscalls:sys_enter_' "$out/e2e_sigint.out"; then
+		echo "FAIL e2e_sigint: status $rc, or no map printed: $(head -c 300 "$out/e2e_sigint.err")"
+	elif [ "$exit_ms" -gt 3000 ]; then
+		echo "FAIL e2e_sigint: $exit_ms ms from SIGINT to exit"
+	else
+		echo "PASS e2e_sigint"
+	fi
+fi
+
 for c in profile interval software storm detach_many bigmap; do
 	sed "s/^/# $c: /" "$out/$c.out"
 done
