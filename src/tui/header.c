@@ -46,7 +46,8 @@ void header_draw(struct tui *t, struct grid *g, int y)
 	snprintf(items[n++], sizeof(items[0]), "%s ev/s", num);
 	snprintf(items[n++], sizeof(items[0]), "lost %" PRIu64, lost);
 	/* always slot 4, empty without a limit to show */
-	snprintf(items[n++], sizeof(items[0]), "keys %zu/%zu", t->tick.entries, t->tick.entries_max);
+	snprintf(items[n++], sizeof(items[0]), "keys %zu/%zu", t->tick.entries,
+		 t->tick.entries_max);
 	snprintf(items[n++], sizeof(items[0]), "every %.3gs", t->interval_s);
 
 	/* what gives way first when the line is short: keys, lost, probes ... */

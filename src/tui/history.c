@@ -187,8 +187,8 @@ void history_push_heat(struct history *h, uint64_t tick, const char *map, const 
 		r->last = tick;
 }
 
-const uint64_t *history_heat_col(struct history *h, uint64_t tick, const char *map,
-				 const char *key, int n, int i, uint32_t *nbuckets)
+const uint64_t *history_heat_col(struct history *h, uint64_t tick, const char *map, const char *key,
+				 int n, int i, uint32_t *nbuckets)
 {
 	struct hrow *r = find(h, map, key, false);
 	uint64_t t = tick - (uint64_t)(n - 1 - i);

@@ -18,7 +18,7 @@ static const double intervals[] = {0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 30, 60};
 static struct panel *focused(struct tui *t)
 {
 	return t->npanels && t->focus >= 0 && (size_t)t->focus < t->npanels ? &t->panels[t->focus]
-									      : NULL;
+									    : NULL;
 }
 
 static void set_focus(struct tui *t, int i)
@@ -142,7 +142,8 @@ static int clear_focused(struct tui *t, struct panel *p)
 	}
 	int err = t->src->clear_map(t->src->ctx, p->name);
 	if (err) {
-		tui_set_status(t, "clearing %s failed: %s", p->name, strerror(err < 0 ? -err : err));
+		tui_set_status(t, "clearing %s failed: %s", p->name,
+			       strerror(err < 0 ? -err : err));
 		return TUI_REDRAW;
 	}
 	history_forget_map(t->hist, p->name);

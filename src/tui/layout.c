@@ -17,7 +17,7 @@
 #include <string.h>
 
 #define PANEL_MIN_H 3
-#define WIDE_COLS 120
+#define WIDE_COLS   120
 
 static int panel_want(const struct tui *t, const struct panel *p)
 {
@@ -156,6 +156,5 @@ void layout_place(struct tui *t, struct rect body)
 	}
 	int lw = (body.w - 1) / 2;
 	place_column(t, (struct rect){body.x, body.y, lw, body.h}, left, nl);
-	place_column(t, (struct rect){body.x + lw + 1, body.y, body.w - lw - 1, body.h}, right,
-		     nr);
+	place_column(t, (struct rect){body.x + lw + 1, body.y, body.w - lw - 1, body.h}, right, nr);
 }

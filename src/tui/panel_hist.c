@@ -144,8 +144,7 @@ static void fmt_pct(char *buf, size_t len, const struct hist *h, double pct)
 	fmt_num(buf, len, round(hist_percentile(h, pct)), 7);
 }
 
-static void draw_footer(struct tui *t, struct grid *g, struct panel *p, const struct hist *h,
-			int y)
+static void draw_footer(struct tui *t, struct grid *g, struct panel *p, const struct hist *h, int y)
 {
 	char n[24], p50[24], p90[24], p99[24];
 

@@ -28,8 +28,7 @@ void panel_title(struct tui *t, struct grid *g, struct panel *p, bool focused, c
 	grid_fill(g, r, ' ', role);
 	/* '>' marks the focus also without colours */
 	if (p->tm)
-		snprintf(left, sizeof(left), "%c%s  %s", focused ? '>' : ' ', p->name,
-			 p->tm->desc);
+		snprintf(left, sizeof(left), "%c%s  %s", focused ? '>' : ' ', p->name, p->tm->desc);
 	else
 		snprintf(left, sizeof(left), "%c%s", focused ? '>' : ' ', p->name);
 	int used = grid_puts(g, r.x, r.y, r.w, role, left);
@@ -43,7 +42,8 @@ void panel_title(struct tui *t, struct grid *g, struct panel *p, bool focused, c
 
 void draw_bar(struct tui *t, struct grid *g, int x, int y, int w, double frac, int role)
 {
-	static const uint32_t eighths[] = {0, 0x258f, 0x258e, 0x258d, 0x258c, 0x258b, 0x258a, 0x2589};
+	static const uint32_t eighths[] = {0,      0x258f, 0x258e, 0x258d,
+					   0x258c, 0x258b, 0x258a, 0x2589};
 
 	if (w <= 0)
 		return;
@@ -71,7 +71,7 @@ void draw_spark(struct tui *t, struct grid *g, int x, int y, int w, const char *
 		const char *key)
 {
 	static const char ascii[] = " .:-=+*#";
-	static const uint32_t blocks[] = {' ',	  0x2581, 0x2582, 0x2583, 0x2584,
+	static const uint32_t blocks[] = {' ',    0x2581, 0x2582, 0x2583, 0x2584,
 					  0x2585, 0x2586, 0x2587, 0x2588};
 	float v[HISTORY_LEN];
 	float max = 0;
@@ -219,7 +219,7 @@ static struct cols plan_cols(int w, bool stats)
 	fixed = c.val + 1 + c.rate + 1;
 	avail = w - fixed - 12;
 	if (stats) {
-		c.pct = c.val; /* avg */
+		c.pct = c.val;                               /* avg */
 		c.bar = avail - c.pct - 1 >= 12 ? c.val : 0; /* total */
 		c.key = w - fixed - c.pct - 1 - (c.bar ? c.bar + 1 : 0);
 		return c;

@@ -80,7 +80,8 @@ int tui_run(struct tui *t, const struct tui_source *src)
 				next_tick = t->now_ns + interval_ns(t);
 			dirty = true;
 		}
-		if (!t->paused && (t->log_added != log_seen || t->log_partial.len != partial_seen)) {
+		if (!t->paused &&
+		    (t->log_added != log_seen || t->log_partial.len != partial_seen)) {
 			log_seen = t->log_added;
 			partial_seen = t->log_partial.len;
 			dirty = true;

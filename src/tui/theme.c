@@ -40,8 +40,14 @@ static const struct {
 	const char *name;
 	unsigned attr;
 } attr_names[] = {
-	{"normal", 0},	     {"bold", TA_BOLD}, {"reverse", TA_REVERSE},   {"underline", TA_UNDERLINE},
-	{"dim", TA_DIM},     {"blink", TA_BLINK}, {"standout", TA_STANDOUT}, {"italic", TA_ITALIC},
+	{"normal", 0},
+	{"bold", TA_BOLD},
+	{"reverse", TA_REVERSE},
+	{"underline", TA_UNDERLINE},
+	{"dim", TA_DIM},
+	{"blink", TA_BLINK},
+	{"standout", TA_STANDOUT},
+	{"italic", TA_ITALIC},
 };
 
 #define D THEME_COLOR_DEFAULT
@@ -301,7 +307,9 @@ static int cmp_str(const void *a, const void *b)
 
 static void add_name(struct vec *names, const char *n)
 {
-	vec_foreach(names, i) if (!strcmp(names->items[i], n)) return;
+	vec_foreach(names, i)
+		if (!strcmp(names->items[i], n))
+			return;
 	vec_push(names, xstrdup(n));
 }
 

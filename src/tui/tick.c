@@ -78,7 +78,8 @@ static bool key_equal(const struct value *a, const struct value *b)
 	case V_INT:
 		return a->u == b->u;
 	case V_STR:
-		return !strncmp(a->str.s, b->str.s, a->str.len > b->str.len ? a->str.len : b->str.len);
+		return !strncmp(a->str.s, b->str.s,
+				a->str.len > b->str.len ? a->str.len : b->str.len);
 	case V_BUF:
 		return a->buf.len == b->buf.len && !memcmp(a->buf.bytes, b->buf.bytes, a->buf.len);
 	case V_TUPLE:
@@ -137,9 +138,9 @@ static enum panel_kind map_kind(const struct map_snapshot *m)
 static const char *kind_name(const struct map_snapshot *m, struct arena *a)
 {
 	static const char *const names[] = {
-		[AGG_NONE] = "value", [AGG_COUNT] = "count", [AGG_SUM] = "sum",
-		[AGG_MIN] = "min",    [AGG_MAX] = "max",     [AGG_AVG] = "avg",
-		[AGG_STATS] = "stats", [AGG_HIST] = "hist",  [AGG_LHIST] = "lhist",
+		[AGG_NONE] = "value",  [AGG_COUNT] = "count", [AGG_SUM] = "sum",
+		[AGG_MIN] = "min",     [AGG_MAX] = "max",     [AGG_AVG] = "avg",
+		[AGG_STATS] = "stats", [AGG_HIST] = "hist",   [AGG_LHIST] = "lhist",
 	};
 	if (m->agg == AGG_LHIST && m->n && m->entries[0].val.kind == V_HIST) {
 		const struct hist *h = &m->entries[0].val.hist;

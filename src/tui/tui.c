@@ -123,8 +123,7 @@ int tui_exit_signal(const struct tui *t)
 
 static void free_graveyard(struct tui *t)
 {
-	vec_foreach(&t->graveyard, i)
-	{
+	vec_foreach(&t->graveyard, i) {
 		arena_free(t->graveyard.items[i]);
 		free(t->graveyard.items[i]);
 	}
@@ -174,8 +173,7 @@ void tui_set_status(struct tui *t, const char *fmt, ...)
 
 struct panel_state *tui_state(struct tui *t, const char *name)
 {
-	vec_foreach(&t->states, i)
-	{
+	vec_foreach(&t->states, i) {
 		struct panel_state *st = t->states.items[i];
 		if (!strcmp(st->name, name))
 			return st;
@@ -203,14 +201,14 @@ void tui_free(struct tui *t)
 	free(t->printed);
 	history_free(t->hist);
 	log_free(t);
-	vec_foreach(&t->states, i)
-	{
+	vec_foreach(&t->states, i) {
 		struct panel_state *st = t->states.items[i];
 		free(st->name);
 		free(st);
 	}
 	vec_free(&t->states);
-	vec_foreach(&t->theme_names, i) free(t->theme_names.items[i]);
+	vec_foreach(&t->theme_names, i)
+		free(t->theme_names.items[i]);
 	vec_free(&t->theme_names);
 	free(t->panels);
 	free(t);

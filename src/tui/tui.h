@@ -111,33 +111,33 @@ enum tui_action {
 
 /* theme.c: colour roles (X-macro: enum name, theme file name) */
 #define TUI_ROLES(_)                                                                               \
-	_(DEFAULT, "default")             /* anything else */                                     \
-	_(HEADER, "header")               /* the header line */                                   \
-	_(HEADER_HI, "header-highlight")  /* figures in the header */                             \
-	_(PAUSED, "paused")               /* PAUSED in the header */                              \
-	_(TITLE, "title")                 /* panel title bar */                                   \
-	_(TITLE_FOCUS, "title-focus")     /* title bar of the focused panel */                    \
-	_(COLHEAD, "column-header")       /* table column names */                                \
-	_(COLHEAD_SORT, "column-sorted")  /* the column sorted by */                              \
-	_(KEY, "key")                     /* map keys */                                          \
-	_(VALUE, "value")                 /* map values, counts */                                \
-	_(RATE, "rate")                   /* per-second rates */                                  \
-	_(BAR, "bar")                     /* share and histogram bars */                          \
-	_(BAR_EMPTY, "bar-empty")         /* the unfilled part of a bar */                        \
-	_(SPARK, "sparkline")             /* rate history */                                      \
-	_(LABEL, "label")                 /* histogram bucket labels */                           \
-	_(PCT, "percentile")              /* p50/p90/p99 line */                                  \
-	_(HEAT1, "heat-1")                /* heat map, lowest shade */                            \
-	_(HEAT2, "heat-2")                                                                        \
-	_(HEAT3, "heat-3")                                                                        \
-	_(HEAT4, "heat-4")                /* heat map, highest shade */                           \
-	_(SELECTED, "selected")           /* cursor row of the focused panel */                   \
-	_(MORE, "more")                   /* "N more" lines, hints */                             \
-	_(LOG, "log")                     /* printf output */                                     \
-	_(ERROR, "error")                 /* runtime errors, warnings */                          \
-	_(STATUS, "status")               /* the bottom line */                                   \
-	_(HELP, "help")                   /* the help overlay */                                  \
-	_(SEPARATOR, "separator")         /* between columns */
+	_(DEFAULT, "default")            /* anything else */                                       \
+	_(HEADER, "header")              /* the header line */                                     \
+	_(HEADER_HI, "header-highlight") /* figures in the header */                               \
+	_(PAUSED, "paused")              /* PAUSED in the header */                                \
+	_(TITLE, "title")                /* panel title bar */                                     \
+	_(TITLE_FOCUS, "title-focus")    /* title bar of the focused panel */                      \
+	_(COLHEAD, "column-header")      /* table column names */                                  \
+	_(COLHEAD_SORT, "column-sorted") /* the column sorted by */                                \
+	_(KEY, "key")                    /* map keys */                                            \
+	_(VALUE, "value")                /* map values, counts */                                  \
+	_(RATE, "rate")                  /* per-second rates */                                    \
+	_(BAR, "bar")                    /* share and histogram bars */                            \
+	_(BAR_EMPTY, "bar-empty")        /* the unfilled part of a bar */                          \
+	_(SPARK, "sparkline")            /* rate history */                                        \
+	_(LABEL, "label")                /* histogram bucket labels */                             \
+	_(PCT, "percentile")             /* p50/p90/p99 line */                                    \
+	_(HEAT1, "heat-1")               /* heat map, lowest shade */                              \
+	_(HEAT2, "heat-2")                                                                         \
+	_(HEAT3, "heat-3")                                                                         \
+	_(HEAT4, "heat-4")        /* heat map, highest shade */                                    \
+	_(SELECTED, "selected")   /* cursor row of the focused panel */                            \
+	_(MORE, "more")           /* "N more" lines, hints */                                      \
+	_(LOG, "log")             /* printf output */                                              \
+	_(ERROR, "error")         /* runtime errors, warnings */                                   \
+	_(STATUS, "status")       /* the bottom line */                                            \
+	_(HELP, "help")           /* the help overlay */                                           \
+	_(SEPARATOR, "separator") /* between columns */
 
 enum color_role {
 #define TUI_ROLE_ENUM(name, str) C_##name,
@@ -230,8 +230,8 @@ bool entry_number(const struct value *v, double *out);
 
 /* history.c: per-row rate history and per-hist heat map columns, kept
  * across snapshots, keyed by map name + key string */
-#define HISTORY_LEN 60  /* rate samples per row (sparkline) */
-#define HEAT_LEN 240    /* heat map columns per histogram */
+#define HISTORY_LEN      60  /* rate samples per row (sparkline) */
+#define HEAT_LEN         240 /* heat map columns per histogram */
 #define HISTORY_MAX_ROWS 16384
 
 struct history;
@@ -246,8 +246,8 @@ int history_get(struct history *h, uint64_t tick, const char *map, const char *k
 void history_push_heat(struct history *h, uint64_t tick, const char *map, const char *key,
 		       const uint64_t *counts, uint32_t nbuckets);
 /* column i (0 = oldest of n) of the last n ticks, or NULL when none */
-const uint64_t *history_heat_col(struct history *h, uint64_t tick, const char *map,
-				 const char *key, int n, int i, uint32_t *nbuckets);
+const uint64_t *history_heat_col(struct history *h, uint64_t tick, const char *map, const char *key,
+				 int n, int i, uint32_t *nbuckets);
 /* forget every row of a map (after clear) */
 void history_forget_map(struct history *h, const char *map);
 /* drop rows not updated for HEAT_LEN ticks */
@@ -265,13 +265,13 @@ enum panel_kind {
 };
 
 struct row {
-	const char *key;                /* key as text (tick arena) */
-	const struct map_entry *e;      /* the entry in the current data */
-	double value;                   /* numeric value (avg: the average) */
-	double rate;                    /* per second over the last interval */
-	double delta;                   /* change over the last interval */
+	const char *key;           /* key as text (tick arena) */
+	const struct map_entry *e; /* the entry in the current data */
+	double value;              /* numeric value (avg: the average) */
+	double rate;               /* per second over the last interval */
+	double delta;              /* change over the last interval */
 	bool numeric, has_rate;
-	const uint64_t *hist_delta;     /* P_HIST: bucket counts of the interval */
+	const uint64_t *hist_delta; /* P_HIST: bucket counts of the interval */
 };
 
 struct tick_map {
@@ -282,8 +282,8 @@ struct tick_map {
 	struct row *rows;
 	size_t nrows;
 	double total, total_rate, max_value, max_rate; /* over rows */
-	double dt;                    /* seconds of the interval (0 = first) */
-	const char *desc;             /* "count, key: string" */
+	double dt;                                     /* seconds of the interval (0 = first) */
+	const char *desc;                              /* "count, key: string" */
 };
 
 /* printed.c: print(@map) output kept by the TUI, the last two per map */
@@ -306,8 +306,8 @@ struct tick {
 	struct arena arena;
 	struct tick_map *maps;
 	size_t nmaps;
-	uint64_t seq;      /* tick number, from 1 */
-	double dt;         /* seconds since the previous snapshot */
+	uint64_t seq; /* tick number, from 1 */
+	double dt;    /* seconds since the previous snapshot */
 	double events_rate;
 	uint64_t events_total, lost_total;
 	size_t entries, entries_max; /* fullest map: entries vs its limit */
@@ -322,15 +322,15 @@ void tick_free(struct tick *tk);
 
 /* the whole state of a dashboard */
 struct panel_state {
-	char *name;     /* map name, "scalars" or "log" */
-	int sort_col;   /* 0 = key, 1 = value, 2 = rate (tables); stats: key/count/avg/total */
-	bool reverse;   /* smallest first */
-	int cursor;     /* selected row (tables), bucket scroll (hists) */
-	int scroll;     /* first row shown */
-	int hist_key;   /* keyed hist: a pending Left/Right move (-1, +1) */
+	char *name;         /* map name, "scalars" or "log" */
+	int sort_col;       /* 0 = key, 1 = value, 2 = rate (tables); stats: key/count/avg/total */
+	bool reverse;       /* smallest first */
+	int cursor;         /* selected row (tables), bucket scroll (hists) */
+	int scroll;         /* first row shown */
+	int hist_key;       /* keyed hist: a pending Left/Right move (-1, +1) */
 	char hist_sel[128]; /* keyed hist: the selected key ("" = the busiest) */
-	bool heat;      /* H: heat map instead of histogram */
-	bool expand;    /* show every frame of a stack key at the cursor */
+	bool heat;          /* H: heat map instead of histogram */
+	bool expand;        /* show every frame of a stack key at the cursor */
 };
 
 struct panel {
@@ -352,7 +352,7 @@ struct tui {
 	const struct tui_source *src;
 	struct sink_ops sink;
 	struct theme theme;
-	bool color;      /* colours on (not NO_COLOR, terminal has them) */
+	bool color;             /* colours on (not NO_COLOR, terminal has them) */
 	struct vec theme_names; /* char * (owned) */
 
 	struct snapshot *cur, *prev; /* owned */
@@ -444,8 +444,8 @@ void screen_close(struct screen *s);
 void screen_apply_theme(struct screen *s, const struct theme *th, bool *color);
 void screen_size(struct screen *s, int *w, int *h);
 void screen_blit(struct screen *s, const struct grid *g);
-int screen_getkey(struct screen *s); /* TUI_KEY_NONE when none waits */
+int screen_getkey(struct screen *s);                             /* TUI_KEY_NONE when none waits */
 int screen_wait(struct screen *s, int extra_fd, int timeout_ms); /* >0 when input may wait */
-int screen_pending_signal(void);     /* SIGINT/SIGTERM/... caught, or 0 */
+int screen_pending_signal(void); /* SIGINT/SIGTERM/... caught, or 0 */
 
 #endif

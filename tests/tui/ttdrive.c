@@ -162,9 +162,9 @@ static const struct {
 	enum map_agg agg;
 	enum value_kind kind;
 } kinds[] = {
-	{"count", AGG_COUNT, V_COUNT}, {"sum", AGG_SUM, V_SUM},	      {"min", AGG_MIN, V_MIN},
-	{"max", AGG_MAX, V_MAX},       {"avg", AGG_AVG, V_AVG},	      {"stats", AGG_STATS, V_STATS},
-	{"hist", AGG_HIST, V_HIST},    {"lhist", AGG_LHIST, V_HIST},  {"int", AGG_NONE, V_INT},
+	{"count", AGG_COUNT, V_COUNT}, {"sum", AGG_SUM, V_SUM},      {"min", AGG_MIN, V_MIN},
+	{"max", AGG_MAX, V_MAX},       {"avg", AGG_AVG, V_AVG},      {"stats", AGG_STATS, V_STATS},
+	{"hist", AGG_HIST, V_HIST},    {"lhist", AGG_LHIST, V_HIST}, {"int", AGG_NONE, V_INT},
 	{"str", AGG_NONE, V_STR},
 };
 
@@ -188,7 +188,8 @@ static void parse_key(struct drv *d, struct value *v, const char *tok)
 		v->kind = V_STACK;
 		v->stack.frames = arena_alloc(a, 64 * sizeof(char *));
 		v->stack.addrs = arena_alloc(a, 64 * sizeof(uint64_t));
-		for (char *f = strtok_r(copy, ";", &save); f && n < 64; f = strtok_r(NULL, ";", &save))
+		for (char *f = strtok_r(copy, ";", &save); f && n < 64;
+		     f = strtok_r(NULL, ";", &save))
 			v->stack.frames[n++] = arena_strdup(a, f);
 		v->stack.n = n;
 		free(copy);
@@ -444,11 +445,21 @@ static int key_code(const char *name)
 		const char *name;
 		int code;
 	} names[] = {
-		{"Tab", TUI_KEY_TAB},	     {"BTab", TUI_KEY_BTAB},	 {"Up", TUI_KEY_UP},
-		{"Down", TUI_KEY_DOWN},	     {"Left", TUI_KEY_LEFT},	 {"Right", TUI_KEY_RIGHT},
-		{"PgUp", TUI_KEY_PGUP},	     {"PgDn", TUI_KEY_PGDN},	 {"Home", TUI_KEY_HOME},
-		{"End", TUI_KEY_END},	     {"Enter", TUI_KEY_ENTER},	 {"Esc", TUI_KEY_ESC},
-		{"Backspace", TUI_KEY_BACKSPACE}, {"Space", ' '},	 {"Resize", TUI_KEY_RESIZE},
+		{"Tab", TUI_KEY_TAB},
+		{"BTab", TUI_KEY_BTAB},
+		{"Up", TUI_KEY_UP},
+		{"Down", TUI_KEY_DOWN},
+		{"Left", TUI_KEY_LEFT},
+		{"Right", TUI_KEY_RIGHT},
+		{"PgUp", TUI_KEY_PGUP},
+		{"PgDn", TUI_KEY_PGDN},
+		{"Home", TUI_KEY_HOME},
+		{"End", TUI_KEY_END},
+		{"Enter", TUI_KEY_ENTER},
+		{"Esc", TUI_KEY_ESC},
+		{"Backspace", TUI_KEY_BACKSPACE},
+		{"Space", ' '},
+		{"Resize", TUI_KEY_RESIZE},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(name, names[i].name))
@@ -644,8 +655,11 @@ static void run_script(struct drv *d, const char *path)
 	fclose(f);
 	if (!d->t) {
 		d->t = tui_new(&d->opts);
-		src = (struct tui_source){.ctx = d, .program = d->program, .nprobes = d->nprobes,
-					  .poll = src_poll, .snapshot = src_snapshot,
+		src = (struct tui_source){.ctx = d,
+					  .program = d->program,
+					  .nprobes = d->nprobes,
+					  .poll = src_poll,
+					  .snapshot = src_snapshot,
 					  .clear_map = src_clear};
 	}
 	if (d->tty) {
@@ -654,9 +668,9 @@ static void run_script(struct drv *d, const char *path)
 		int rc = tui_run(d->t, &src);
 		enum tui_exit why = tui_exit_reason(d->t);
 		printf("ttdrive: tui_run returned %d, reason %s\n", rc,
-		       why == TUI_EXIT_QUIT	 ? "quit"
+		       why == TUI_EXIT_QUIT      ? "quit"
 		       : why == TUI_EXIT_PROGRAM ? "program"
-		       : why == TUI_EXIT_SIGNAL	 ? "signal"
+		       : why == TUI_EXIT_SIGNAL  ? "signal"
 						 : "none");
 		if (why == TUI_EXIT_SIGNAL)
 			printf("ttdrive: signal %d\n", tui_exit_signal(d->t));
@@ -664,7 +678,8 @@ static void run_script(struct drv *d, const char *path)
 	}
 	tui_free(d->t);
 	grid_free(&d->g);
-	vec_foreach(&d->snaps, i) snapshot_free(d->snaps.items[i]);
+	vec_foreach(&d->snaps, i)
+		snapshot_free(d->snaps.items[i]);
 	vec_free(&d->snaps);
 	if (d->acc)
 		snapshot_free(d->acc);
@@ -716,7 +731,8 @@ static int bench(size_t n)
 	tui_set_source(t, &src);
 	grid_init(&g, 160, 50);
 	for (int i = 0; i < 5; i++) {
-		struct snapshot *sn = bench_snap(n, T0_NS + (uint64_t)i * 1000000000ull, (uint64_t)i + 1);
+		struct snapshot *sn =
+			bench_snap(n, T0_NS + (uint64_t)i * 1000000000ull, (uint64_t)i + 1);
 		uint64_t t0 = tui_now_ns();
 		tui_feed(t, sn);
 		build += ms_since(t0);
@@ -776,8 +792,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "--list-themes")) {
 		struct vec names = {0};
 		theme_list(&names);
-		vec_foreach(&names, i)
-		{
+		vec_foreach(&names, i) {
 			puts(names.items[i]);
 			free(names.items[i]);
 		}
