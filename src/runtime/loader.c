@@ -342,10 +342,8 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 		err = attach_one(rt, p);
 		if (err)
 			goto err_detach;
-		if (p->kind != PK_BEGIN && p->kind != PK_END)
-			rt->nattached++;
+		rt->nattached++; /* a profile probe on every CPU counts once */
 	}
-	rt->nattached += (rt->begin != NULL) + (rt->end != NULL);
 	/* what we printed comes before anything the command prints */
 	if (sink && sink->flush)
 		sink->flush(sink->ctx);
