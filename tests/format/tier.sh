@@ -82,6 +82,29 @@ else
 	echo "FAIL format_synth_json_parses: $msg"
 fi
 
+# The same cases under AddressSanitizer and UBSan: no error, same output.
+if cc -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-o "$out/driver-asan" tests/format/driver.c $srcs -lm >"$out/cc-asan.log" 2>&1; then
+	bad=
+	for bt in tests/format/cases/*.bt; do
+		for mode in text json; do
+			if ! "$out/driver-asan" $mode "$bt" >"$out/asan.out" 2>"$out/asan.err"; then
+				bad="$bad $(basename "$bt" .bt)/$mode"
+			fi
+		done
+	done
+	for mode in "synth text" "synth json" labels misc; do
+		"$out/driver-asan" $mode >"$out/asan.out" 2>"$out/asan.err" || bad="$bad $mode"
+	done
+	if [ -z "$bad" ]; then
+		echo "PASS format_sanitizers"
+	else
+		echo "FAIL format_sanitizers:$bad (see $out/asan.err)"
+	fi
+else
+	echo "SKIP format_sanitizers: no sanitizer toolchain (see $out/cc-asan.log)"
+fi
+
 # End to end: the same programs through the real binary (root, BPF), whose
 # --plain and -f json output must equal bpftrace's goldens byte for byte.
 if [ "$(id -u)" != 0 ] || [ ! -x ./tracetop ]; then
