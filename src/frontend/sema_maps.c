@@ -98,7 +98,7 @@ void sema_map_keys(struct sema *s, struct node *map, struct sema_map *m)
 				 "tuple cannot be used as a map key. Try a multi-key associative array instead (eg `@map[$1, $2] = ...)`.");
 		else if (t->kind == T_CTX || (k->kind == N_BUILTIN && k->u.builtin.b == B_ARGS))
 			sema_err(s, map->span, "context cannot be used as a map key");
-		else if (t->kind == T_NONE || type_is_map_value_kind(t))
+		else if (type_is_map_value_kind(t))
 			sema_err(s, k->span, "Invalid expression for assignment: %s",
 				 sema_tname(s, t));
 		el[i++] = stype_storage(s, t);
