@@ -162,7 +162,8 @@ static int run_kind(struct bt_program *prog, struct bpf_object *o, enum probe_ki
 int main(int argc, char **argv)
 {
 	struct source src = {0};
-	struct bt_opts opts = {.strlen_max = 64, .map_keys_max = 4096, .max_probes = 512};
+	struct bt_opts opts = {
+		.strlen_max = 64, .map_keys_max = 4096, .max_probes = 512, .unsafe = true};
 	struct bt_program prog = {0};
 	struct diags d;
 	struct ast ast = {0};
