@@ -349,6 +349,20 @@ if want driver; then
 	wait_done "$D/color" >/dev/null
 	tm kill-session -t drv8
 
+	# a crash (SIGSEGV) and an exit() from anywhere still restore the terminal
+	printf 'crash 2\n' | cat - tests/tui/lesson4.script >"$D/crash.script"
+	start drv9 80 24 "$D/crash" "$DRIVE" --tty "$D/crash.script"
+	if check_restored tty-crash-restores drv9 "$D/crash"; then
+		if [ "$(cat "$D/crash/rc")" = 139 ]; then pass tty-crash-restores; else fail tty-crash-restores "exit status $(cat "$D/crash/rc"), not SIGSEGV's 139"; fi
+	fi
+	tm kill-session -t drv9
+	printf 'die 2\n' | cat - tests/tui/lesson4.script >"$D/die.script"
+	start drv10 80 24 "$D/die" "$DRIVE" --tty "$D/die.script"
+	if check_restored tty-exit-call-restores drv10 "$D/die"; then
+		if [ "$(cat "$D/die/rc")" = 3 ]; then pass tty-exit-call-restores; else fail tty-exit-call-restores "exit status $(cat "$D/die/rc")"; fi
+	fi
+	tm kill-session -t drv10
+
 	# heat map: a new column per interval
 	start drv5 100 30 "$D/heat" "$DRIVE" --tty tests/tui/lesson5.script
 	sleep 0.5

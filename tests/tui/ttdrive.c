@@ -16,6 +16,7 @@
  * Script lines (# comments):
  *   size W H | opt unicode | opt interval=S | opt theme=NAME | opt textrate=N
  *   program TEXT | probes N | exit N (tty: program exits after N snapshots)
+ *   crash N | die N (tty: SIGSEGV / exit(3) when taking snapshot N)
  *   snap [dt=S] [events=N] [lost=N]   then map/e lines, then `end`
  *   map @NAME KIND [max=N] [lhist MIN MAX STEP]
  *       KIND: count sum min max avg stats hist lhist int str
@@ -31,6 +32,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -59,6 +61,7 @@ struct drv {
 	size_t nprobes;
 	uint64_t now_ns;
 	int exit_after;
+	int crash_after, die_after; /* tty: SIGSEGV / exit(3) at that snapshot */
 	double textrate;
 
 	/* the snapshot being written */
@@ -372,6 +375,10 @@ static struct snapshot *src_snapshot(void *ctx)
 	struct drv *d = ctx;
 	struct snapshot *s;
 
+	if (d->crash_after && d->served + 1 >= (size_t)d->crash_after)
+		raise(SIGSEGV); /* the terminal must come back all the same */
+	if (d->die_after && d->served + 1 >= (size_t)d->die_after)
+		exit(3); /* an exit() from anywhere: the atexit hook restores */
 	if (d->served < d->snaps.len) {
 		s = snap_clone(d->snaps.items[d->served]);
 		if (d->acc)
@@ -513,6 +520,10 @@ static void run_line(struct drv *d, char *orig, int lineno)
 		d->nprobes = strtoul(tok[1], NULL, 0);
 	} else if (!strcmp(tok[0], "exit") && n == 2) {
 		d->exit_after = atoi(tok[1]);
+	} else if (!strcmp(tok[0], "crash") && n == 2) {
+		d->crash_after = atoi(tok[1]);
+	} else if (!strcmp(tok[0], "die") && n == 2) {
+		d->die_after = atoi(tok[1]);
 	} else if (!strcmp(tok[0], "snap")) {
 		d->snap = snapshot_new(0);
 		d->snap_dt = d->opts.interval_s;
@@ -631,7 +642,8 @@ static void run_script(struct drv *d, const char *path)
 		int n = tokenize(tmp, tok, 4);
 		bool setup = n && (!strcmp(tok[0], "opt") || !strcmp(tok[0], "size") ||
 				   !strcmp(tok[0], "program") || !strcmp(tok[0], "probes") ||
-				   !strcmp(tok[0], "exit"));
+				   !strcmp(tok[0], "exit") || !strcmp(tok[0], "crash") ||
+				   !strcmp(tok[0], "die"));
 		if (!d->t && n && !setup) {
 			d->t = tui_new(&d->opts);
 			src = (struct tui_source){.ctx = d,
