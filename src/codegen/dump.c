@@ -1,7 +1,7 @@
 /*
  * dump.c - `-d bpf`: the BPF instructions of every program section of the
  * emitted object, disassembled with LLVM's own BPF disassembler (through
- * the C Object and Disassembler APIs), one listing per section.
+ * the C Object and Disassembler APIs), one listing per program function.
  */
 #define CODEGEN_INTERNAL
 #include <llvm-c/Disassembler.h>
@@ -38,6 +38,29 @@ static void dump_section(LLVMDisasmContextRef dc, const char *name, const uint8_
 	fputc('\n', f);
 }
 
+/* One listing per function symbol (several programs may share a section,
+ * BEGIN and END both live in "raw_tp"). */
+static void dump_symbols(LLVMBinaryRef bin, LLVMSectionIteratorRef sec, LLVMDisasmContextRef dc,
+			 FILE *f)
+{
+	LLVMSymbolIteratorRef sym = LLVMObjectFileCopySymbolIterator(bin);
+	const char *secname = LLVMGetSectionName(sec);
+	const uint8_t *code = (const uint8_t *)LLVMGetSectionContents(sec);
+	uint64_t base = LLVMGetSectionAddress(sec), size = LLVMGetSectionSize(sec);
+
+	for (; !LLVMObjectFileIsSymbolIteratorAtEnd(bin, sym); LLVMMoveToNextSymbol(sym)) {
+		uint64_t addr = LLVMGetSymbolAddress(sym), len = LLVMGetSymbolSize(sym);
+		char title[512];
+
+		if (!LLVMGetSectionContainsSymbol(sec, sym) || !len || addr < base ||
+		    addr - base + len > size)
+			continue;
+		snprintf(title, sizeof(title), "%s (%s)", LLVMGetSymbolName(sym), secname);
+		dump_section(dc, title, code + (addr - base), len, f);
+	}
+	LLVMDisposeSymbolIterator(sym);
+}
+
 int codegen_dump_bpf(const struct bt_program *prog, FILE *f)
 {
 	LLVMMemoryBufferRef buf;
@@ -64,13 +87,9 @@ int codegen_dump_bpf(const struct bt_program *prog, FILE *f)
 		return -1;
 	}
 	it = LLVMObjectFileCopySectionIterator(bin);
-	for (; !LLVMObjectFileIsSectionIteratorAtEnd(bin, it); LLVMMoveToNextSection(it)) {
-		const char *name = LLVMGetSectionName(it);
-
-		if (is_program_section(name) && LLVMGetSectionSize(it))
-			dump_section(dc, name, (const uint8_t *)LLVMGetSectionContents(it),
-				     LLVMGetSectionSize(it), f);
-	}
+	for (; !LLVMObjectFileIsSectionIteratorAtEnd(bin, it); LLVMMoveToNextSection(it))
+		if (is_program_section(LLVMGetSectionName(it)) && LLVMGetSectionSize(it))
+			dump_symbols(bin, it, dc, f);
 	LLVMDisposeSectionIterator(it);
 	LLVMDisposeBinary(bin);
 	LLVMDisposeMemoryBuffer(buf);
