@@ -36,7 +36,8 @@ void header_draw(struct tui *t, struct grid *g, int y)
 	char items[8][48], prog[512], num[24];
 	int n = 0;
 	size_t nprobes = t->src ? t->src->nprobes : 0;
-	uint64_t lost = t->tick.lost_total + t->lost_sink;
+	/* the source may count losses in snapshots, through the sink, or both */
+	uint64_t lost = t->tick.lost_total > t->lost_sink ? t->tick.lost_total : t->lost_sink;
 
 	grid_fill(g, (struct rect){0, y, g->w, 1}, ' ', C_HEADER);
 	snprintf(items[n++], sizeof(items[0]), "%zu probe%s", nprobes, nprobes == 1 ? "" : "s");

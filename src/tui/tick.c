@@ -211,6 +211,8 @@ struct map_src {
 	double dt;
 	bool per_interval; /* each value already is one interval's worth */
 	bool printed;
+	bool stale; /* printed, and not printed again since the last tick: no
+		       new heat map column */
 };
 
 static void build_hist_delta(struct tick *tk, struct row *r, const struct map_entry *e,
@@ -291,11 +293,12 @@ static void build_map(struct tick *tk, struct tick_map *tm, const struct map_src
 		}
 		if (tm->kind == P_HIST && e->val.kind == V_HIST) {
 			build_hist_delta(tk, r, e, pe, src);
-			if (r->hist_delta)
+			if (r->hist_delta && !src->stale)
 				history_push_heat(hist, tk->seq, m->name, r->key, r->hist_delta,
 						  e->val.hist.nbuckets);
 		}
-		/* sparklines show rates; maps without one (min, max) their value */
+		/* sparklines show rates; maps without one (min, max) their value
+		 * (a stale print repeats its sample: no holes in the line) */
 		double ignored;
 		if (r->has_rate)
 			history_push(hist, tk->seq, m->name, r->key, (float)r->rate);
@@ -320,11 +323,13 @@ static double secs(uint64_t a, uint64_t b)
 	return a > b ? (double)(a - b) / 1e9 : 0;
 }
 
-static void printed_src(struct map_src *src, const struct printed_map *pm,
+static void printed_src(struct map_src *src, struct printed_map *pm,
 			const struct map_snapshot *live, double dt)
 {
 	src->m = &pm->m;
 	src->printed = true;
+	src->stale = pm->seen_seq == pm->seq; /* history: one sample per print */
+	pm->seen_seq = pm->seq;
 	/* the program clears what it printed: each print is one interval */
 	src->per_interval = live && map_total(live) < map_total(&pm->m);
 	src->prev = pm->has_prev ? &pm->prev : NULL;

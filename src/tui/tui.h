@@ -293,7 +293,8 @@ struct printed_map {
 	struct map_snapshot m, prev; /* deep copies */
 	bool has_prev;
 	uint64_t at_ns, prev_at_ns;
-	uint64_t seq; /* prints so far */
+	uint64_t seq;      /* prints so far */
+	uint64_t seen_seq; /* seq at the last tick (tick.c) */
 };
 void value_copy(struct arena *a, struct value *dst, const struct value *src);
 /* the arena replaced goes to graveyard (struct arena *), to be freed once
