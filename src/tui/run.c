@@ -3,7 +3,7 @@
  *
  * A timeout-driven loop in one thread: wait for a key or an event (at most
  * until the next refresh, and at most 50 ms when the source offers no fd to
- * wait on), let the source deliver its events, handle keys, and on each
+ * wait on, 100 ms when it does), let the source deliver its events, handle keys, and on each
  * tick take a snapshot, rebuild the tick and redraw. Drawing happens only
  * when something changed: a tick, a key, new log lines, a status message
  * expiring, a resize. That keeps the loop near idle between ticks.
@@ -102,8 +102,10 @@ int tui_run(struct tui *t, const struct tui_source *src)
 		if (status_shown && t->status_until_ns < until)
 			until = t->status_until_ns;
 		int timeout = until > t->now_ns ? (int)((until - t->now_ns) / 1000000) + 1 : 0;
-		if (fd < 0 && timeout > 50)
-			timeout = 50;
+		/* without an fd, poll the source every 50 ms; with one, every 100 ms
+		 * still (records submitted without a wakeup do not make it readable) */
+		if (timeout > (fd < 0 ? 50 : 100))
+			timeout = fd < 0 ? 50 : 100;
 		screen_wait(scr, fd, timeout);
 
 		int r = src->poll(src->ctx, 0, &t->sink);

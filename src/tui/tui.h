@@ -49,9 +49,9 @@ struct tui_source {
 	struct snapshot *(*snapshot)(void *ctx);
 	/* clear a map in the kernel ("@x"); 0 or -errno */
 	int (*clear_map)(void *ctx, const char *name);
-	/* an fd that becomes readable when events wait (the ring buffer's
-	 * epoll fd), so printf output shows at once; NULL or -1: the TUI polls
-	 * every 50 ms */
+	/* an fd that becomes readable when events wait (rt_event_fd), so
+	 * printf output shows at once; the TUI still polls every 100 ms. NULL
+	 * or -1: it polls every 50 ms */
 	int (*event_fd)(void *ctx);
 };
 
