@@ -499,6 +499,10 @@ static struct node *parse_unary(struct parser *p)
 			n = parse_new_node(p, N_UNOP, op.span);
 			n->u.unop.op = unops[i].op;
 			n->u.unop.operand = parse_unary(p);
+			/* as in bpftrace: ++ and -- apply to maps and variables only */
+			if ((unops[i].op == OP_PRE_INC || unops[i].op == OP_PRE_DEC) &&
+			    n->u.unop.operand->kind != N_MAP && n->u.unop.operand->kind != N_VAR)
+				parse_fail(p, &op, NULL);
 			n->span = parse_span_from(p, op.span);
 			parse_leave(p);
 			return n;
