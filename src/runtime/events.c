@@ -162,19 +162,67 @@ static void ev_print_map(struct ev_ctx *c, uint32_t idx, const uint8_t *data, si
 	arena_free(&a);
 }
 
+/* The program's text, for a warning that points into it: -e text, or the
+ * script read again (only when a runtime error happens). */
+static char *program_source(const struct bt_opts *o, const char **name)
+{
+	FILE *f;
+	struct strbuf sb = {0};
+	char buf[4096];
+	size_t n;
+
+	if (o && o->program_text) {
+		*name = "stdin";
+		return xstrdup(o->program_text);
+	}
+	if (!o || !o->program_file || strcmp(o->program_file, "-") == 0)
+		return NULL;
+	f = fopen(o->program_file, "r");
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_putn(&sb, buf, n);
+	fclose(f);
+	*name = o->program_file;
+	return sb.buf ? sb_steal(&sb) : xstrdup("");
+}
+
+/* A failed helper (-k): "stdin:1:24-25: WARNING: Failed to map_update_elem:
+ * Argument list too long (-7)", the line and ~~~ under the call, as
+ * bpftrace prints it. */
 static void ev_runtime_error(struct ev_ctx *c, uint32_t idx, const uint8_t *data, size_t len)
 {
 	const struct bt_runtime_error *e =
 		idx < c->rt->prog->nerrors ? &c->rt->prog->errors[idx] : NULL;
+	struct source src = {0};
+	struct diags d;
+	char *text, *msg = NULL;
+	size_t msg_len = 0;
 	int64_t ret = 0;
-	char *msg;
+	FILE *f;
 
 	if (len >= 16)
 		memcpy(&ret, data + 8, 8);
-	msg = xasprintf("WARNING: %s: %s (%lld)", e ? e->msg : "runtime error",
-			ret < 0 ? strerror((int)-ret) : "error", (long long)ret);
-	sink_error(c->sink, msg);
+	text = e ? program_source(c->rt->opts, &src.name) : NULL;
+	src.text = text ? text : "";
+	src.len = strlen(src.text);
+	diags_init(&d, &src);
+	diag_warn(&d, e ? e->span : (struct span){0, 0}, "%s: %s (%lld)",
+		  e ? e->msg : "runtime error", strerror((int)-ret), (long long)ret);
+	if (!text || !e || e->span.hi > src.len)
+		((struct diag *)d.list.items[0])->has_span = false;
+	f = open_memstream(&msg, &msg_len);
+	if (f) {
+		diags_print(&d, f);
+		fclose(f);
+		/* the sink ends the line itself */
+		while (msg_len && msg[msg_len - 1] == '\n')
+			msg[--msg_len] = 0;
+		sink_error(c->sink, msg);
+	}
 	free(msg);
+	diags_free(&d);
+	free(text);
 }
 
 static void handle_record(struct ev_ctx *c, const uint8_t *data, size_t len)

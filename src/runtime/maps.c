@@ -262,6 +262,7 @@ int maps_read(struct rt *rt, size_t idx, struct arena *a, struct map_snapshot *o
 	out->agg = bm->agg;
 	out->has_keys = bm->key != NULL;
 	out->max_entries = bm->max_entries;
+	out->value_type = bm->value ? bm->value->kind : T_NONE;
 	if (fd < 0)
 		return -ENOENT;
 	err = read_raw(fd, bm->max_entries, &r);

@@ -69,7 +69,6 @@ run() {
 	left=$(leftovers)
 	# a closed program is freed after an RCU grace period: look again
 	[ "$left" != 0 ] && sleep 0.5 && left=$(leftovers)
-	sed -i "s/begin $$/begin PID/" "$out/$c.out"
 	if [ "$rc" != 0 ]; then
 		echo "FAIL $c: driver exit $rc: $(tail -n 3 "$out/$c.err" | tr '\n' ' ')"
 	elif [ -f "$golden" ] && ! diff -u "$golden" "$out/$c.out" >"$out/$c.diff"; then

@@ -18,6 +18,7 @@ typedef long long s64;
 #define EV_EXIT 2ULL
 #define EV_PRINT_MAP 3ULL
 #define EV_CLEAR_MAP 4ULL
+#define EV_RUNTIME_ERROR 11ULL
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -231,6 +232,13 @@ int rtt_uprobe_emit(struct pt_regs *ctx)
 	struct rec_int_str r = {EV_PRINTF << 32 | 2, (s64)PT_REGS_PARM1(ctx), "hi"};
 	struct rec_hdr e = {EV_EXIT << 32};
 
+	if (r.x == 97) {
+		/* a helper failed: runtime error 0, return code -7 */
+		u64 re[2] = {EV_RUNTIME_ERROR << 32 | 0, (u64)-7};
+
+		emit(re, sizeof(re));
+		return 0;
+	}
 	if (r.x == 98) {
 		/* print(@c) then clear(@k) */
 		u64 pm[3] = {EV_PRINT_MAP << 32 | 1, 0, 0};
