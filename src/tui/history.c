@@ -7,9 +7,10 @@
  * tick pushes one sample per row here. Rows are identified by map name and
  * key text and live in an open-addressing hash table; samples sit in rings
  * indexed by tick number, and ticks a row missed read as zero. Rows idle for
- * HEAT_LEN ticks are dropped; at most HISTORY_MAX_ROWS are kept, so a map
- * with 100,000 keys costs bounded memory (rows beyond the limit simply have
- * no sparkline).
+ * HEAT_LEN ticks are dropped; at most HISTORY_MAX_ROWS are kept, and at
+ * most HEAT_MAX_ROWS heat maps (62 KB each for a log2 histogram), so a map
+ * with 100,000 keys costs bounded memory (rows beyond the limits simply have
+ * no sparkline or heat map).
  */
 #include "tui.h"
 
@@ -22,12 +23,13 @@ struct hrow {
 	float samples[HISTORY_LEN];
 	uint64_t heat_last;
 	uint32_t nbuckets;
-	uint64_t *heat; /* HEAT_LEN x nbuckets, or NULL */
+	uint32_t *heat; /* HEAT_LEN x nbuckets (saturating), or NULL */
 };
 
 struct history {
 	struct hrow **slots;
 	size_t cap, len;
+	size_t nheat; /* rows with a heat map (at most HEAT_MAX_ROWS) */
 };
 
 static uint64_t hash_id(const char *map, const char *key)
@@ -105,6 +107,8 @@ static void rehash(struct history *h, size_t cap, bool (*keep)(struct hrow *, vo
 		if (!r)
 			continue;
 		if (keep && !keep(r, arg)) {
+			if (r->heat)
+				h->nheat--;
 			hrow_free(r);
 			continue;
 		}
@@ -171,23 +175,27 @@ void history_push_heat(struct history *h, uint64_t tick, const char *map, const 
 {
 	struct hrow *r = find(h, map, key, true);
 
-	if (!r)
+	if (!r || (!r->heat && h->nheat >= HEAT_MAX_ROWS))
 		return;
+	if (!r->heat)
+		h->nheat++;
 	if (!r->heat || r->nbuckets != nbuckets) {
 		free(r->heat);
-		r->heat = xcalloc((size_t)HEAT_LEN * nbuckets, sizeof(uint64_t));
+		r->heat = xcalloc((size_t)HEAT_LEN * nbuckets, sizeof(uint32_t));
 		r->nbuckets = nbuckets;
 		r->heat_last = tick - 1;
 	}
 	for (uint64_t t = r->heat_last + 1; t < tick && t + HEAT_LEN > tick; t++)
-		memset(&r->heat[(t % HEAT_LEN) * nbuckets], 0, nbuckets * sizeof(uint64_t));
-	memcpy(&r->heat[(tick % HEAT_LEN) * nbuckets], counts, nbuckets * sizeof(uint64_t));
+		memset(&r->heat[(t % HEAT_LEN) * nbuckets], 0, nbuckets * sizeof(uint32_t));
+	uint32_t *col = &r->heat[(tick % HEAT_LEN) * nbuckets];
+	for (uint32_t b = 0; b < nbuckets; b++)
+		col[b] = counts[b] > UINT32_MAX ? UINT32_MAX : (uint32_t)counts[b];
 	r->heat_last = tick;
 	if (r->last < tick)
 		r->last = tick;
 }
 
-const uint64_t *history_heat_col(struct history *h, uint64_t tick, const char *map, const char *key,
+const uint32_t *history_heat_col(struct history *h, uint64_t tick, const char *map, const char *key,
 				 int n, int i, uint32_t *nbuckets)
 {
 	struct hrow *r = find(h, map, key, false);

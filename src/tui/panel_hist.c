@@ -101,7 +101,7 @@ static bool heat_range(struct tui *t, const struct panel *p, const struct row *r
 	*max = 0;
 	for (int i = 0; i < ncols; i++) {
 		uint32_t nb;
-		const uint64_t *c =
+		const uint32_t *c =
 			history_heat_col(t->hist, t->tick.seq, p->tm->name, r->key, ncols, i, &nb);
 		for (uint32_t b = 0; c && b < nb; b++) {
 			if (!c[b])
@@ -260,7 +260,7 @@ static void draw_heat(struct tui *t, struct grid *g, struct panel *p, const stru
 		grid_puts_right(g, p->r.x, y, labelw, C_LABEL, label);
 		for (int c = 0; c < ncols; c++) {
 			uint32_t cnb;
-			const uint64_t *col = history_heat_col(t->hist, t->tick.seq, p->tm->name,
+			const uint32_t *col = history_heat_col(t->hist, t->tick.seq, p->tm->name,
 							       r->key, ncols, c, &cnb);
 			uint64_t n = col && b < cnb ? col[b] : 0;
 			int lv = 0;

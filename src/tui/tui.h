@@ -233,6 +233,7 @@ bool entry_number(const struct value *v, double *out);
 #define HISTORY_LEN      60  /* rate samples per row (sparkline) */
 #define HEAT_LEN         240 /* heat map columns per histogram */
 #define HISTORY_MAX_ROWS 16384
+#define HEAT_MAX_ROWS    128
 
 struct history;
 struct history *history_new(void);
@@ -246,7 +247,7 @@ int history_get(struct history *h, uint64_t tick, const char *map, const char *k
 void history_push_heat(struct history *h, uint64_t tick, const char *map, const char *key,
 		       const uint64_t *counts, uint32_t nbuckets);
 /* column i (0 = oldest of n) of the last n ticks, or NULL when none */
-const uint64_t *history_heat_col(struct history *h, uint64_t tick, const char *map, const char *key,
+const uint32_t *history_heat_col(struct history *h, uint64_t tick, const char *map, const char *key,
 				 int n, int i, uint32_t *nbuckets);
 /* forget every row of a map (after clear) */
 void history_forget_map(struct history *h, const char *map);
