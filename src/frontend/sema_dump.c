@@ -160,7 +160,8 @@ static void dump_node(const struct node *n, int depth, FILE *f)
 		fprintf(f, "node %d", (int)n->kind);
 		break;
 	}
-	fprintf(f, " :: %s\n", tn(n->type, b, sizeof(b)));
+	fprintf(f, " :: %s%s\n", tn(n->type, b, sizeof(b)),
+		n->type && n->type->kind == T_PTR && n->type->is_user ? " (user)" : "");
 	switch (n->kind) {
 	case N_CALL:
 		dump_list(&n->u.call.args, depth + 1, f);

@@ -275,7 +275,7 @@ static void int_warnings(struct sema *s, struct node *n, const struct type *l,
 			ls = false;
 		else if (!ls && rs && nonneg_literal(rn))
 			rs = false;
-		else if (op >= OP_EQ && op <= OP_GE && op != OP_EQ && op != OP_NE)
+		else if (op >= OP_EQ && op <= OP_GE)
 			sema_warn(s, op_span(s, n),
 				  "comparison of integers of different signs: '%s' and '%s' can lead to undefined behavior",
 				  sema_tname(s, l), sema_tname(s, r));
