@@ -18,6 +18,7 @@
  * from later bpftrace, the duration suffixes ns us ms s m h d (value in ns
  * ... d scaled to nanoseconds).
  */
+#define _GNU_SOURCE /* memmem */
 #include "frontend.h"
 
 #include <ctype.h>
@@ -64,6 +65,19 @@ static struct token lex_error(struct lexer *l, size_t lo, size_t hi, const char 
 	return t;
 }
 
+/* Index just past the "*" "/" closing a block comment whose text starts at
+ * from, or 0 when there is none. memmem, not strstr: the source may hold
+ * NUL bytes. */
+static size_t lex_comment_end(const struct lexer *l, size_t from)
+{
+	const char *end;
+
+	if (from > l->src->len)
+		return 0;
+	end = memmem(l->src->text + from, l->src->len - from, "*/", 2);
+	return end ? (size_t)(end - l->src->text) + 2 : 0;
+}
+
 /* Skips blanks and comments. Returns false, leaving pos at the comment, for
  * a block comment that never ends. */
 static bool lex_skip_space(struct lexer *l)
@@ -76,12 +90,10 @@ static bool lex_skip_space(struct lexer *l)
 			while (lex_at(l, l->pos) != -1 && lex_at(l, l->pos) != '\n')
 				l->pos++;
 		} else if (c == '/' && lex_at(l, l->pos + 1) == '*') {
-			const char *end = NULL;
-			if (l->pos + 2 <= l->src->len)
-				end = strstr(l->src->text + l->pos + 2, "*/");
-			if (!end || (size_t)(end - l->src->text) >= l->src->len)
+			size_t end = lex_comment_end(l, l->pos + 2);
+			if (!end)
 				return false;
-			l->pos = (size_t)(end - l->src->text) + 2;
+			l->pos = end;
 		} else {
 			return true;
 		}
@@ -475,7 +487,7 @@ struct token lex_attach_point(struct lexer *l)
 		if (c == -1)
 			break;
 		if (quote) {
-			if (c == '\n')
+			if (c == '\n' || c == 0)
 				break;
 			if (c == '"')
 				quote = false;
@@ -483,7 +495,7 @@ struct token lex_attach_point(struct lexer *l)
 			continue;
 		}
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
-		    c == ',' || c == '{' || c == '}' || c == ';')
+		    c == ',' || c == '{' || c == '}' || c == ';' || c == 0)
 			break;
 		if (c == '/' && !colon)
 			break;
@@ -546,10 +558,10 @@ struct token lex_braced_body(struct lexer *l)
 			return lex_error(l, lo > 0 ? lo - 1 : 0, lo,
 					 "unterminated struct definition");
 		if (c == '/' && lex_at(l, i + 1) == '*') {
-			const char *end = strstr(l->src->text + i + 2, "*/");
+			size_t end = lex_comment_end(l, i + 2);
 			if (!end)
 				return lex_error(l, i, l->src->len, "end of file during comment");
-			i = (size_t)(end - l->src->text) + 2;
+			i = end;
 			continue;
 		}
 		if (c == '/' && lex_at(l, i + 1) == '/') {
