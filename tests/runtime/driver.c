@@ -852,6 +852,7 @@ static int t_notify(void)
 	struct rt *rt;
 
 	setenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED", "1", 1);
+	snprintf(tsink.self_prefix, sizeof(tsink.self_prefix), "begin %d", getpid());
 	std_program(&p, "rt_test.o");
 	add_probe(&p, PK_BEGIN, "BEGIN", "rtt_BEGIN_0");
 	rt = open_start(&p);
