@@ -27,6 +27,47 @@ void cg_error(struct cg *cg, struct span sp, const char *what)
 	cg->errors++;
 }
 
+void cg_check(struct cg *cg, LLVMValueRef ret, const char *msg, struct span sp, int level)
+{
+	struct bt_program *prog = cg->prog;
+	LLVMBasicBlockRef bad, have, done;
+	LLVMValueRef rec;
+	size_t id;
+
+	if (!cg->opts || cg->opts->helper_check_level < level)
+		return;
+	id = prog->nerrors++;
+	prog->errors = xrealloc(prog->errors, prog->nerrors * sizeof(*prog->errors));
+	prog->errors[id].msg = xstrdup(msg);
+	prog->errors[id].span = sp;
+	bad = ir_block(cg, "helper.err");
+	have = ir_block(cg, "helper.rec");
+	done = ir_block(cg, "helper.ok");
+	ret = ir_to_i64(cg, ret, true);
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntSLT, ret, ir_const(cg, 0), ""), bad,
+			done);
+	ir_set_block(cg, bad);
+	rec = ir_ringbuf_reserve(cg, 16);
+	LLVMBuildCondBr(cg->b, ir_to_bool(cg, rec), have, done);
+	ir_set_block(cg, have);
+	ir_store(cg, rec, ir_const(cg, (uint64_t)EV_RUNTIME_ERROR << 32 | id), 8);
+	ir_store(cg, ir_gep(cg, rec, 8), ret, 8);
+	ir_ringbuf_submit(cg, rec);
+	ir_br(cg, done);
+	ir_set_block(cg, done);
+}
+
+void cg_check_read(struct cg *cg, LLVMValueRef ret, int space, bool str)
+{
+	static const char *const names[2][3] = {
+		{"Failed to probe_read_kernel", "Failed to probe_read_user", "Failed to probe_read"},
+		{"Failed to probe_read_kernel_str", "Failed to probe_read_user_str",
+		 "Failed to probe_read_str"},
+	};
+
+	cg_check(cg, ret, names[str][space], cg->cur_span, 2);
+}
+
 LLVMValueRef cg_stack_map(struct cg *cg, bool user)
 {
 	LLVMValueRef *m = user ? &cg->ustack_map : &cg->kstack_map;

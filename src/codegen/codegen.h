@@ -71,6 +71,7 @@ struct cg {
 	struct cg_loop loops[CG_MAX_LOOPS];
 	int nloops;
 	int errors; /* codegen-time errors reported */
+	struct span cur_span; /* the expression being generated, for -k reports */
 };
 
 /* ir.c: the thin layer over LLVMBuild* and BPF helpers. */
@@ -155,6 +156,10 @@ int emit_object(struct cg *cg, void **obj, size_t *len, const char *dump);
 LLVMValueRef cg_stack_map(struct cg *cg, bool user);
 LLVMValueRef cg_config_field(struct cg *cg, uint32_t off); /* i64 from tt_config */
 void cg_error(struct cg *cg, struct span sp, const char *what);
+/* -k/-kk: when the helper's return ret (i64) is negative, send an
+ * EV_RUNTIME_ERROR record naming msg at sp. level 1: -k, 2: -kk only. */
+void cg_check(struct cg *cg, LLVMValueRef ret, const char *msg, struct span sp, int level);
+void cg_check_read(struct cg *cg, LLVMValueRef ret, int space, bool str); /* -kk */
 
 /* gen_expr.c: expressions. A scalar value (ints, pointers, stack ids,
  * ksym, probe...) is an i64; any other value is a pointer to its bytes in

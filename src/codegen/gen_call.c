@@ -48,8 +48,10 @@ bool gen_str_into(struct cg *cg, struct node *n, LLVMValueRef dst, uint32_t size
 	if (!src || src->type->kind == T_STR)
 		return false;
 	ir_memset(cg, dst, 0, size);
-	ir_probe_read_str(cg, dst, clamp_len(cg, arg(n, 1), max), gen_expr(cg, src),
-			  cg_space(cg, src->type));
+	cg_check_read(cg,
+		      ir_probe_read_str(cg, dst, clamp_len(cg, arg(n, 1), max), gen_expr(cg, src),
+					cg_space(cg, src->type)),
+		      cg_space(cg, src->type), true);
 	return true;
 }
 
@@ -73,7 +75,10 @@ static LLVMValueRef call_buf(struct cg *cg, struct node *n)
 	LLVMValueRef len = clamp_len(cg, arg(n, 1), cap);
 
 	ir_store(cg, p, len, 4);
-	ir_probe_read(cg, ir_gep(cg, p, 4), len, gen_expr(cg, src), cg_space(cg, src->type));
+	cg_check_read(cg,
+		      ir_probe_read(cg, ir_gep(cg, p, 4), len, gen_expr(cg, src),
+				    cg_space(cg, src->type)),
+		      cg_space(cg, src->type), false);
 	return p;
 }
 

@@ -316,7 +316,7 @@ static LLVMValueRef gen_cast(struct cg *cg, struct node *n)
 	return v;
 }
 
-LLVMValueRef gen_expr(struct cg *cg, struct node *n)
+static LLVMValueRef gen_expr_kind(struct cg *cg, struct node *n)
 {
 	switch (n->kind) {
 	case N_INT:
@@ -356,6 +356,17 @@ LLVMValueRef gen_expr(struct cg *cg, struct node *n)
 		cg_error(cg, n->span, "this expression");
 		return ir_const(cg, 0);
 	}
+}
+
+LLVMValueRef gen_expr(struct cg *cg, struct node *n)
+{
+	struct span outer = cg->cur_span;
+	LLVMValueRef v;
+
+	cg->cur_span = n->span;
+	v = gen_expr_kind(cg, n);
+	cg->cur_span = outer;
+	return v;
 }
 
 /* Copy a memory value of vt into a slot, zeroing the slot's tail. */
@@ -408,7 +419,12 @@ static bool gen_into_direct(struct cg *cg, struct node *n, LLVMValueRef dst,
 
 void gen_into(struct cg *cg, struct node *n, LLVMValueRef dst, const struct type *slot)
 {
-	if (gen_into_direct(cg, n, dst, slot))
-		return;
-	gen_store_value(cg, gen_expr(cg, n), n->type, dst, slot);
+	struct span outer = cg->cur_span;
+	bool done;
+
+	cg->cur_span = n->span;
+	done = gen_into_direct(cg, n, dst, slot);
+	cg->cur_span = outer;
+	if (!done)
+		gen_store_value(cg, gen_expr(cg, n), n->type, dst, slot);
 }

@@ -107,13 +107,14 @@ LLVMValueRef gen_read_mem(struct cg *cg, LLVMValueRef addr, const struct type *t
 			size = 8;
 		dst = ir_scratch(cg, 8, "rd");
 		ir_store(cg, dst, ir_const(cg, 0), 8);
-		ir_probe_read(cg, dst, ir_const32(cg, size), addr, space);
+		cg_check_read(cg, ir_probe_read(cg, dst, ir_const32(cg, size), addr, space), space,
+			      false);
 		v = ir_load(cg, dst, size, cg_is_signed(t));
 		ir_scratch_end(cg, dst, 8);
 		return v;
 	}
 	dst = ir_alloca_zeroed(cg, size, "rdmem");
-	ir_probe_read(cg, dst, ir_const32(cg, size), addr, space);
+	cg_check_read(cg, ir_probe_read(cg, dst, ir_const32(cg, size), addr, space), space, false);
 	return dst;
 }
 
@@ -291,6 +292,9 @@ LLVMValueRef gen_index(struct cg *cg, struct node *n)
 LLVMValueRef gen_deref(struct cg *cg, struct node *n)
 {
 	struct node *o = n->u.unop.operand;
+	LLVMValueRef addr = gen_expr(cg, o);
 
-	return gen_read_mem(cg, gen_expr(cg, o), n->type, cg_space(cg, o->type));
+	/* a failed read is reported at the '*', as bpftrace does */
+	cg->cur_span.hi = cg->cur_span.lo + 1;
+	return gen_read_mem(cg, addr, n->type, cg_space(cg, o->type));
 }

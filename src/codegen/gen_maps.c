@@ -138,7 +138,9 @@ LLVMValueRef gen_map_read(struct cg *cg, struct node *n)
 
 static void update_value(struct cg *cg, struct node *map, LLVMValueRef k, LLVMValueRef val)
 {
-	ir_map_update(cg, cg_map(cg, map->u.map.map_id), k, val, BPF_ANY);
+	LLVMValueRef r = ir_map_update(cg, cg_map(cg, map->u.map.map_id), k, val, BPF_ANY);
+
+	cg_check(cg, r, "Failed to map_update_elem", cg->cur_span, 1);
 }
 
 /* @m[k] op= rhs / @m[k]++ on a plain map: in place when present. */
@@ -335,6 +337,7 @@ void gen_map_assign(struct cg *cg, struct node *assign)
 	struct node *map = assign->u.assign.lhs, *rhs = assign->u.assign.rhs;
 	const struct bt_map *m = map_of(cg, map);
 
+	cg->cur_span = assign->span;
 	if (m->agg != AGG_NONE) {
 		if (rhs->kind != N_CALL || (size_t)m->agg >= ARRAY_SIZE(agg_ops)) {
 			cg_error(cg, assign->span, "assigning to an aggregation map");
@@ -360,7 +363,8 @@ static LLVMValueRef call_delete(struct cg *cg, struct node *n)
 		return ir_const(cg, 0);
 	}
 	k = map_key(cg, map, NULL);
-	ir_map_delete(cg, cg_map(cg, map->u.map.map_id), k);
+	cg_check(cg, ir_map_delete(cg, cg_map(cg, map->u.map.map_id), k),
+		 "Failed to map_delete_elem", n->span, 1);
 	key_end(cg, map, k);
 	return ir_const(cg, 0);
 }

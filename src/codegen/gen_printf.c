@@ -60,13 +60,35 @@ static void write_args(struct cg *cg, LLVMValueRef rec, const struct bt_format *
 			 f->args->fields[i].type);
 }
 
+/* Under -kk a failed read inside the arguments reports through the ring
+ * buffer too; building the record on the stack first keeps that report
+ * before the output it belongs to, as bpftrace prints them. */
+#define STACK_RECORD_MAX 256
+
+static void printf_via_stack(struct cg *cg, struct node *n, const struct bt_format *f)
+{
+	LLVMValueRef p = ir_scratch(cg, f->size, "rec");
+	struct node *fmt = n->u.call.args.head;
+
+	ir_memset(cg, p, 0, f->size);
+	ir_store(cg, p, ir_const(cg, (uint64_t)f->kind << 32 | (uint64_t)n->u.call.fmt_id), 8);
+	write_args(cg, p, f, fmt ? fmt->next : NULL);
+	ir_ringbuf_output(cg, p, f->size);
+	ir_scratch_end(cg, p, f->size);
+}
+
 /* printf/system/cat(fmt, args...) */
 static LLVMValueRef call_printf(struct cg *cg, struct node *n)
 {
 	const struct bt_format *f = format_of(cg, n);
-	struct record r = record_begin(cg, f->kind, (uint64_t)n->u.call.fmt_id, f->size);
 	struct node *fmt = n->u.call.args.head;
+	struct record r;
 
+	if (cg->opts && cg->opts->helper_check_level >= 2 && f->size <= STACK_RECORD_MAX) {
+		printf_via_stack(cg, n, f);
+		return ir_const(cg, 0);
+	}
+	r = record_begin(cg, f->kind, (uint64_t)n->u.call.fmt_id, f->size);
 	write_args(cg, r.p, f, fmt ? fmt->next : NULL);
 	record_end(cg, &r);
 	return ir_const(cg, 0);

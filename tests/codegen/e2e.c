@@ -13,7 +13,8 @@
  * "NAME KEYHEX = VALUEHEX" (per-CPU values summed word by word), sorted.
  * Filter kernel-wide probes with `/comm == "cg_e2e"/` so the output is
  * deterministic. A program containing `// load-only` is only loaded (the
- * verifier must accept it). Compile or load failures print a line and exit 1.
+ * verifier must accept it); `// -k` / `// -kk` compile with helper checks.
+ * Compile or load failures print a line and exit 1.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -182,6 +183,10 @@ int main(int argc, char **argv)
 	if (!src.text)
 		return 2;
 	opts.dump = getenv("CG_DUMP");
+	if (strstr(src.text, "// -kk"))
+		opts.helper_check_level = 2;
+	else if (strstr(src.text, "// -k"))
+		opts.helper_check_level = 1;
 	diags_init(&d, &src);
 	if (parse_program(&src, &prog.types, &d, &ast) || d.nerr ||
 	    sema_run(&ast, &opts, &prog.types, &d, &prog) || d.nerr ||
