@@ -302,6 +302,10 @@ static void expand_ap(struct sema *s, struct attach_point *ap,
 			probe_new(s, &one,
 				  arena_printf(s->a, "tracepoint:%s:%s", ce, colon + 1));
 		}
+	} else if (ap->kind == PK_TRACEPOINT && tracefs_path() &&
+		   !tracefs_tp_exists(ap->target, ap->func)) {
+		diag_err(s->d, ap->span, "tracepoint not found: %s:%s", ap->target, ap->func);
+		return;
 	} else if ((ap->kind == PK_UPROBE || ap->kind == PK_URETPROBE) && ap->target) {
 		if (!expand_uprobe(s, ap, &targets))
 			return;
