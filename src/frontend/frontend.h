@@ -401,7 +401,8 @@ void ast_dump(const struct ast *ast, FILE *f);
  * bt_probe that one function is attached to. One probe_fn per attach point
  * as written; an attach point that expands to several targets gets one
  * probe_fn per target when the body reads `probe`, or `args` of a
- * tracepoint (layouts differ), else one probe_fn attached many times.
+ * tracepoint or fentry/fexit (layouts differ), else one probe_fn
+ * attached many times.
  * Probe kinds this kernel cannot attach (kprobe...) are typed normally.
  */
 struct sema_var {
@@ -436,10 +437,12 @@ struct probe_info {
  *   (mode bpftrace, limit 127 unless kstack(mode, n)). func: T_KSYM
  *   (kprobe) or T_USYM (uprobe). probe: T_PROBE. username: T_USERNAME.
  *   curtask: T_PTR to "struct task_struct" (BTF; elem record shallow when
- *   BTF is missing). ctx: T_PTR(T_CTX).
+ *   BTF is missing). ctx: T_PTR to "struct pt_regs" (kprobe/uprobe) or
+ *   "struct bpf_perf_event_data" (profile/interval/software/hardware).
+ *   retval on fexit: the BTF return type.
  *   args: T_PTR (kernel) to the probe_fn's args record; `args->f` on a
  *   tracepoint is a direct ctx load at fld->offset; on fentry/fexit the
- *   field index i is ctx u64 slot i; on uprobe the i-th argument register.
+ *   field index i is ctx u64 slot i (uprobe args need DWARF: an error).
  * - Record fields: C ints -> T_INT of their size/sign; char[N] (and
  *   signed/unsigned char[N]) -> T_STR of size N; other arrays T_ARRAY;
  *   pointers T_PTR (is_user set for `syscalls:` tracepoint pointer fields
@@ -457,8 +460,11 @@ struct probe_info {
  *   the pointer. ptr == ptr, ptr cmp int: as uint64.
  * - Strings: == and != between two T_STR (any sizes): equal iff the bytes
  *   match up to and including the first NUL, each side bounded by its own
- *   size. No other operator applies to strings. Ternary/if conditions:
- *   ints only (a pointer is compared with 0).
+ *   size. No other operator applies to strings. == and != also compare
+ *   two values of another same non-int kind (ksym, probe, inet, buf ...)
+ *   byte for byte. if/ternary/predicate conditions: ints or pointers
+ *   (non-zero is true). *p reads *p's type (records stay addresses,
+ *   see below); *int reads a uint64 from kernel memory.
  * - Ternary: both arms the same kind; ints -> 64-bit (signed iff both);
  *   strings -> the larger size.
  * - Tuples: T_TUPLE, elements in STORAGE form at natural alignment
