@@ -482,6 +482,9 @@ struct probe_info {
  *   T_TIMESTAMP 16 (u64 fmt id of an EV_TIME format, u64 nsecs since boot)
  *   T_BUF count+4 (u32 length, then count bytes; ->size = count + 4)
  *   T_PTR 8, T_RECORD/T_ARRAY their size (copied with probe_read).
+ * A T_RECORD/T_ARRAY-typed expression (*p of a struct pointer, an embedded
+ * struct field) is an address in kernel memory (user when ->is_user):
+ * fields and elements add their offset; only storing it copies bytes.
  * str(p[, n]): p a pointer or int (address) read with probe_read*_str;
  * like bpftrace, n counts characters without the NUL: the read size is
  * min(n + 1, strlen_max). Type: string[min(n + 1, strlen_max)] when n is
