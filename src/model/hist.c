@@ -137,6 +137,53 @@ uint32_t hist_log2_index(int64_t v)
 	return result + 2;
 }
 
+/*
+ * bpftrace 0.17 reads every count as a C int to pick the rows: a log2
+ * histogram prints from the first to the last bucket whose int is > 0; a
+ * linear one needs some int != 0, then trims to the first and last count
+ * > 0 among its (max - min) / step + 2 buckets. The bar scale is the
+ * largest int. So a count of 2^32 alone prints nothing, and one of 3e9
+ * (a negative int) is skipped as a row end and as the scale. We do the same.
+ */
+bool hist_rows(const struct hist *h, uint32_t *first, uint32_t *last, int32_t *max_value)
+{
+	int64_t lo = -1, hi = -1;
+	int32_t max = 0;
+	bool any = false;
+
+	for (uint32_t i = 0; i < h->nbuckets; i++) {
+		int32_t v = (int32_t)h->counts[i];
+		if (h->kind == HIST_LOG2 ? v > 0 : v != 0) {
+			if (lo < 0)
+				lo = i;
+			hi = i;
+			any = true;
+		}
+		if (v > max)
+			max = v;
+	}
+	*max_value = max;
+	if (!any)
+		return false;
+	if (h->kind == HIST_LINEAR) {
+		uint32_t used = h->lstep > 0 ? linear_inner_buckets(h) + 2 : h->nbuckets;
+		lo = -1;
+		hi = 0;
+		for (uint32_t i = 0; i < used && i < h->nbuckets; i++) {
+			if (h->counts[i] > 0) {
+				if (lo < 0)
+					lo = i;
+				hi = i;
+			}
+		}
+		if (lo < 0)
+			lo = 0;
+	}
+	*first = (uint32_t)lo;
+	*last = (uint32_t)hi;
+	return true;
+}
+
 uint64_t hist_total(const struct hist *h)
 {
 	uint64_t t = 0;

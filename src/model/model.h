@@ -91,6 +91,10 @@ struct map_snapshot {
 	size_t n;
 	bool has_keys;
 	size_t max_entries;
+	/* the value's type kind (T_KSYM, T_INET, T_KSTACK ...) when known,
+	 * T_NONE otherwise: bpftrace 0.17 prints the entries of kstack, ustack,
+	 * ksym, usym and inet maps with no newline between them */
+	enum type_kind value_type;
 };
 
 struct snapshot {
@@ -140,6 +144,9 @@ void hist_bucket_bounds(const struct hist *h, uint32_t idx, int64_t *lo, bool *h
 /* log2 bucket index of a value, as the BPF side computes it */
 uint32_t hist_log2_index(int64_t v);
 uint64_t hist_total(const struct hist *h);
+/* the rows bpftrace 0.17 prints, [*first, *last], and its bar scale;
+ * false when it prints no row at all */
+bool hist_rows(const struct hist *h, uint32_t *first, uint32_t *last, int32_t *max_value);
 /* percentile estimate (0..100) from the buckets, linear within a bucket */
 double hist_percentile(const struct hist *h, double pct);
 

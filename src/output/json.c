@@ -84,28 +84,20 @@ static void log2_bounds_as_int(int64_t idx, int64_t *lo, int64_t *hi)
 
 static void json_hist(struct strbuf *sb, const struct hist *h, uint64_t div)
 {
-	int64_t first = -1, last = -1;
-	uint32_t n = h->nbuckets;
+	uint32_t first, last;
+	int32_t max;
 
-	if (h->kind == HIST_LINEAR && h->lstep > 0) {
-		uint64_t used = (uint64_t)((h->lmax - h->lmin) / h->lstep) + 2;
-		if (used < n)
-			n = (uint32_t)used;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		if (h->counts[i]) {
-			if (first < 0)
-				first = i;
-			last = i;
-		}
+	sb_putc(sb, '[');
+	if (!hist_rows(h, &first, &last, &max)) {
+		sb_putc(sb, ']');
+		return;
 	}
 	if (h->kind == HIST_LINEAR)
 		div = 1; /* bpftrace ignores print()'s div for lhist */
-	sb_putc(sb, '[');
-	for (int64_t i = first; first >= 0 && i <= last; i++) {
+	for (uint32_t i = first; i <= last; i++) {
 		int64_t lo, hi;
 		bool has_lo, has_hi;
-		hist_bucket_bounds(h, (uint32_t)i, &lo, &has_lo, &hi, &has_hi);
+		hist_bucket_bounds(h, i, &lo, &has_lo, &hi, &has_hi);
 		if (h->kind == HIST_LOG2 && i >= 3)
 			log2_bounds_as_int(i, &lo, &hi);
 		if (i != first)

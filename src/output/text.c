@@ -146,55 +146,34 @@ void text_key(struct strbuf *sb, const struct map_snapshot *m, const struct valu
 	sb_putc(sb, ']');
 }
 
-/* one "label  count |@@@@   |" row */
-static void hist_row(struct strbuf *sb, const char *label, uint64_t count, uint64_t max,
+/* one "label  count |@@@@   |" row; the bar is count / max * 52 in float */
+static void hist_row(struct strbuf *sb, const char *label, uint64_t count, int32_t max,
 		     uint64_t div)
 {
-	int bar = 0;
-	if (max)
-		bar = (int)((float)count / (float)max * HIST_BAR_WIDTH);
+	float w = (float)count / (float)max * HIST_BAR_WIDTH;
+	int bar = w > 0 ? (w < 65536 ? (int)w : 65536) : 0;
+
 	sb_printf(sb, "%-*s%*" PRIu64 " |", HIST_LABEL_WIDTH, label, HIST_COUNT_WIDTH,
 		  count / div_or_one(div));
-	for (int i = 0; i < HIST_BAR_WIDTH; i++)
+	/* a bar longer than 52 (counts past INT_MAX) is not cut, as in bpftrace */
+	for (int i = 0; i < bar || i < HIST_BAR_WIDTH; i++)
 		sb_putc(sb, i < bar ? '@' : ' ');
 	sb_puts(sb, "|\n");
 }
 
-/* the buckets a histogram can use: the linear one has (max-min)/step + 2 */
-static uint32_t hist_used_buckets(const struct hist *h)
-{
-	if (h->kind == HIST_LINEAR && h->lstep > 0) {
-		uint64_t n = (uint64_t)((h->lmax - h->lmin) / h->lstep) + 2;
-		if (n < h->nbuckets)
-			return (uint32_t)n;
-	}
-	return h->nbuckets;
-}
-
 void text_hist(struct strbuf *sb, const struct hist *h, uint64_t div)
 {
-	uint32_t n = hist_used_buckets(h);
-	int64_t first = -1, last = -1;
-	uint64_t max = 0;
+	uint32_t first, last;
+	int32_t max;
 	char label[64];
 
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t c = h->counts[i];
-		if (c) {
-			if (first < 0)
-				first = i;
-			last = i;
-		}
-		if (c > max)
-			max = c;
-	}
-	if (first < 0)
+	if (!hist_rows(h, &first, &last, &max))
 		return;
 	/* bpftrace divides the printed counts but not the bars; lhist ignores div */
 	if (h->kind == HIST_LINEAR)
 		div = 1;
-	for (int64_t i = first; i <= last; i++) {
-		hist_bucket_label(h, (uint32_t)i, label, sizeof(label));
+	for (uint32_t i = first; i <= last; i++) {
+		hist_bucket_label(h, i, label, sizeof(label));
 		hist_row(sb, label, h->counts[i], max, div);
 	}
 }
@@ -207,6 +186,24 @@ static bool is_hist_map(const struct map_snapshot *m)
 static bool is_stats_map(const struct map_snapshot *m)
 {
 	return m->agg == AGG_AVG || m->agg == AGG_STATS;
+}
+
+/*
+ * bpftrace 0.17 joins a map's entries with "\n", except for stack, symbol
+ * and address values, which it joins with nothing ("@s[1]: a@s[2]: b").
+ */
+static bool entries_joined(const struct map_snapshot *m)
+{
+	switch (m->value_type) {
+	case T_KSTACK:
+	case T_USTACK:
+	case T_KSYM:
+	case T_USYM:
+	case T_INET:
+		return true;
+	default:
+		return m->agg == AGG_NONE && m->n && m->entries[0].val.kind == V_STACK;
+	}
 }
 
 /* a sorted shallow copy of the map, so const snapshots can be printed */
@@ -231,20 +228,17 @@ void text_map(struct strbuf *sb, const struct map_snapshot *m, uint64_t top, uin
 	if (m->agg == AGG_STATS)
 		top = div = 0; /* bpftrace ignores both for stats() */
 	size_t skip = top && c.n > top ? c.n - top : 0;
+	bool joined = entries_joined(&c);
 	for (size_t i = skip; i < c.n; i++) {
 		const struct map_entry *e = &c.entries[i];
+		if (i != skip && !joined)
+			sb_putc(sb, '\n');
 		sb_puts(sb, c.name);
 		text_key(sb, &c, &e->key);
-		if (is_hist_map(m) || e->val.kind == V_HIST) {
-			sb_puts(sb, ": \n");
-			text_value(sb, &e->val, 8, div);
-			sb_putc(sb, '\n');
-		} else {
-			sb_puts(sb, ": ");
-			text_value(sb, &e->val, 8, div);
-			sb_putc(sb, '\n');
-		}
+		sb_puts(sb, is_hist_map(m) || e->val.kind == V_HIST ? ": \n" : ": ");
+		text_value(sb, &e->val, 8, div);
 	}
+	sb_putc(sb, '\n');
 	if (is_stats_map(m))
 		sb_putc(sb, '\n');
 	free(c.entries);

@@ -703,6 +703,32 @@ static void synth(const struct sink_ops *sink)
 	e_h.val.hist = (struct hist){.kind = HIST_LOG2, .nbuckets = 65, .counts = counts};
 	struct map_snapshot m_h = {.name = "@hbig", .agg = AGG_HIST, .entries = &e_h, .n = 1};
 	sink->map(sink->ctx, &m_h, 0, 0);
+	/* several stack / symbol / address values: no newline between entries */
+	struct map_entry vs[2] = {{.key = vint(1), .val = k2}, {.key = vint(2), .val = k1}};
+	struct map_snapshot m_vs = {.name = "@vs", .entries = vs, .n = 2, .has_keys = true};
+	sink->map(sink->ctx, &m_vs, 0, 0);
+	struct map_entry syms[2] = {{.key = vint(1), .val = vstr("perf_syscall_enter")},
+				    {.key = vint(2), .val = vstr("syscall_trace_enter")}};
+	struct map_snapshot m_syms = {
+		.name = "@s", .entries = syms, .n = 2, .has_keys = true, .value_type = T_KSYM};
+	sink->map(sink->ctx, &m_syms, 0, 0);
+	struct map_entry ips[2] = {{.key = vint(2), .val = vstr("127.0.0.2")},
+				   {.key = vint(1), .val = vstr("127.0.0.1")}};
+	struct map_snapshot m_ips = {
+		.name = "@i", .entries = ips, .n = 2, .has_keys = true, .value_type = T_INET};
+	sink->map(sink->ctx, &m_ips, 0, 0);
+	struct map_entry users[2] = {{.key = vint(1), .val = vstr("root")},
+				     {.key = vint(2), .val = vstr("daemon")}};
+	struct map_snapshot m_users = {
+		.name = "@u", .entries = users, .n = 2, .has_keys = true, .value_type = T_USERNAME};
+	sink->map(sink->ctx, &m_users, 0, 0);
+	/* a lone count of 2^32 is an int 0 to bpftrace: no rows at all */
+	uint64_t c32[65] = {0};
+	c32[5] = 4294967296ull;
+	struct map_entry e_h32 = {.val = {.kind = V_HIST}};
+	e_h32.val.hist = (struct hist){.kind = HIST_LOG2, .nbuckets = 65, .counts = c32};
+	struct map_snapshot m_h32 = {.name = "@h32", .agg = AGG_HIST, .entries = &e_h32, .n = 1};
+	sink->map(sink->ctx, &m_h32, 0, 0);
 	sink->lost(sink->ctx, 42);
 	/* other event kinds: JSON tags them; join loses its newline there */
 	sink_output(sink, EV_CAT, "hello file\n", 11);
