@@ -26,16 +26,19 @@ static struct node *arg(struct node *n, int i)
 	return a;
 }
 
-/* Length argument clamped to [0, max], so the verifier sees the bound. */
-static LLVMValueRef clamp_len(struct cg *cg, struct node *len, uint32_t max)
+/* Length argument (+ extra) clamped to [0, max], so the verifier sees the
+ * bound. str(p, n) reads n characters and a NUL: extra 1. */
+static LLVMValueRef clamp_len(struct cg *cg, struct node *len, uint32_t max, uint32_t extra)
 {
 	LLVMValueRef v;
 
 	if (!len)
 		return ir_const(cg, max);
 	if (len->kind == N_INT)
-		return ir_const(cg, len->u.ival < max ? len->u.ival : max);
+		return ir_const(cg, len->u.ival + extra < max ? len->u.ival + extra : max);
 	v = gen_expr(cg, len);
+	if (extra)
+		v = LLVMBuildAdd(cg->b, v, ir_const(cg, extra), "");
 	return LLVMBuildSelect(cg->b, LLVMBuildICmp(cg->b, LLVMIntUGT, v, ir_const(cg, max), ""),
 			       ir_const(cg, max), v, "");
 }
@@ -49,7 +52,7 @@ bool gen_str_into(struct cg *cg, struct node *n, LLVMValueRef dst, uint32_t size
 		return false;
 	ir_memset(cg, dst, 0, size);
 	cg_check_read(cg,
-		      ir_probe_read_str(cg, dst, clamp_len(cg, arg(n, 1), max), gen_expr(cg, src),
+		      ir_probe_read_str(cg, dst, clamp_len(cg, arg(n, 1), max, 1), gen_expr(cg, src),
 					cg_space(cg, src->type)),
 		      cg_space(cg, src->type), true);
 	return true;
@@ -72,7 +75,7 @@ static LLVMValueRef call_buf(struct cg *cg, struct node *n)
 	uint32_t cap = n->type->size - 4;
 	struct node *src = arg(n, 0);
 	LLVMValueRef p = ir_alloca_zeroed(cg, n->type->size, "buf");
-	LLVMValueRef len = clamp_len(cg, arg(n, 1), cap);
+	LLVMValueRef len = clamp_len(cg, arg(n, 1), cap, 0);
 
 	ir_store(cg, p, len, 4);
 	cg_check_read(cg,
