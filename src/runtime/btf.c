@@ -528,6 +528,41 @@ void kbtf_list_funcs(struct kbtf *kb, struct vec *out)
 		list_names(kb, false, out);
 }
 
+void kbtf_list_funcs_mod(struct kbtf *kb, int max_args, struct vec *out)
+{
+	size_t first = out->len, w;
+
+	if (!kb)
+		return;
+	load_modules(kb);
+	for (int m = 0; m <= kb->nmods; m++) {
+		const struct btf *b = m ? kb->mods[m - 1].btf : kb->vmlinux;
+		const char *mod = m ? kb->mods[m - 1].name : "vmlinux";
+		uint32_t start = m ? btf__type_cnt(kb->vmlinux) : 1, cnt = btf__type_cnt(b);
+
+		for (uint32_t id = start; id < cnt; id++) {
+			const struct btf_type *t = btf__type_by_id(b, id), *p;
+
+			if (!btf_is_func(t))
+				continue;
+			p = btf__type_by_id(b, t->type);
+			if (max_args && (!p || !btf_is_func_proto(p) || btf_vlen(p) > max_args))
+				continue;
+			vec_push(out, xasprintf("%s:%s", mod, btf__name_by_offset(b, t->name_off)));
+		}
+	}
+	qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
+	/* a static function may have several FUNC entries: list it once */
+	w = first;
+	for (size_t i = first; i < out->len; i++) {
+		if (w > first && !strcmp(out->items[w - 1], out->items[i]))
+			free(out->items[i]);
+		else
+			out->items[w++] = out->items[i];
+	}
+	out->len = w;
+}
+
 void kbtf_list_raw_tps(struct kbtf *kb, struct vec *out)
 {
 	if (kb)

@@ -195,38 +195,52 @@ static int list_kprobe(struct lister *l, const struct provider_ent *p, const cha
 	n = kbtf_traceable_funcs(kb, &v);
 	if (n < 0)
 		return traceable_warning(n);
+	/* as for uprobes, bpftrace 0.17 leaves out ".part.N" clones */
 	vec_foreach(&v, i)
-		if (glob_match(rest, v.items[i]))
+		if (glob_match(rest, v.items[i]) && !strstr(v.items[i], ".part."))
 			fprintf(l->out, "%s:%s\n", p->name, (char *)v.items[i]);
 	vec_free(&v);
 	return 0;
 }
 
-/* kfunc/fentry: BTF functions that ftrace can trace (all of them when the
- * traceable list is unreadable and the provider was asked for by name) */
+/* kfunc/fentry: "kfunc:MODULE:FUNC" for BTF functions that ftrace can trace
+ * (all of them when the traceable list is unreadable and the provider was
+ * asked for by name). As bpftrace 0.17: at most 6 arguments, no ".part.N"
+ * clones; "kfunc:GLOB" matches the function in any module. */
 static int list_kfunc(struct lister *l, const struct provider_ent *p, const char *rest)
 {
 	struct kbtf *kb = lister_btf(l);
 	struct vec v = {0}, lines = {0};
+	const char *colon = strchr(rest, ':');
+	char *mglob = colon ? xstrndup(rest, colon - rest) : xstrdup("*");
+	const char *fglob = colon ? colon + 1 : rest;
 	bool filter;
 
-	if (!kb)
+	if (!kb) {
+		free(mglob);
 		return 0;
+	}
 	filter = kbtf_traceable(kb, "schedule") >= 0;
-	if (!filter && !l->explicit_provider)
+	if (!filter && !l->explicit_provider) {
+		free(mglob);
 		return 0;
-	kbtf_list_funcs(kb, &v);
+	}
+	kbtf_list_funcs_mod(kb, 6, &v);
 	vec_foreach(&v, i) {
-		const char *fn = v.items[i];
+		char *mod = v.items[i], *fn = strchr(mod, ':');
 
-		if (!glob_match(rest, fn) || (filter && kbtf_traceable(kb, fn) != 1))
-			continue;
-		fprintf(l->out, "%s:%s\n", p->name, fn);
-		if (l->verbose && kbtf_arg_lines(kb, fn, false, &lines) > 0)
-			print_args(l, &lines);
+		*fn++ = '\0';
+		if (glob_match(mglob, mod) && glob_match(fglob, fn) && !strstr(fn, ".part.") &&
+		    (!filter || kbtf_traceable(kb, fn) == 1)) {
+			fprintf(l->out, "%s:%s:%s\n", p->name, mod, fn);
+			if (l->verbose && kbtf_arg_lines(kb, fn, false, &lines) > 0)
+				print_args(l, &lines);
+		}
+		free(mod);
 	}
 	vec_free(&v);
 	vec_free(&lines);
+	free(mglob);
 	return 0;
 }
 

@@ -129,6 +129,9 @@ const struct type *kbtf_raw_tp_proto(struct kbtf *kb, struct arena *a, const cha
 /* names, sorted and unique, pointing into kb (valid until kbtf_close) */
 void kbtf_list_funcs(struct kbtf *kb, struct vec *out);
 void kbtf_list_raw_tps(struct kbtf *kb, struct vec *out);
+/* "vmlinux:vfs_read", "9p:caches_show": every BTF function with at most
+ * max_args parameters (0: any), sorted, xmalloc'd (caller frees each) */
+void kbtf_list_funcs_mod(struct kbtf *kb, int max_args, struct vec *out);
 bool kbtf_has_struct(struct kbtf *kb, const char *name);
 /* available_filter_functions: 1 traceable, 0 not, -errno unreadable (e.g.
  * -EPERM without kprobes); the _funcs variant pushes every name (into kb). */
