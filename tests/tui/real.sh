@@ -179,6 +179,25 @@ else
 	kill "$rdpid" 2>/dev/null
 	wait "$rdpid" 2>/dev/null
 
+	# ---- an interval-driven program: print(@) + clear(@) shows in the panel ----
+	start pr 120 25 "$R/pr" "$TT" -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:s:1 { print(@); clear(@); printf("tick\n"); }'
+	if wait_screen pr 'printed'; then
+		sleep 2.2
+		p=$(cap pr)
+		if echo "$p" | grep -q '^>@  count, key string, printed' && echo "$p" | grep -q '^tick' &&
+			! echo "$p" | grep -q '^@\[' && [ "$(echo "$p" | table_values | wc -l)" -ge 2 ]; then
+			pass real-printed-map-panel
+		else
+			fail real-printed-map-panel "printed map not in its panel (or printed as text)"
+			echo "$p" | head -6
+		fi
+	else
+		fail real-printed-map-panel "no printed panel within 10 s"
+	fi
+	tm send-keys -t pr q
+	wait_done "$R/pr" >/dev/null
+	tm kill-session -t pr 2>/dev/null
+
 	# ---- themes: --theme NAME from themes/ next to the binary; a bad file -----
 	start th 100 25 "$R/th" "$TT" --theme light -e "$L4"
 	if wait_screen th '^KEY'; then
