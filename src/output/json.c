@@ -184,10 +184,10 @@ static void json_key(struct strbuf *sb, const struct value *key)
 		for (size_t i = 0; i < key->tuple.n; i++) {
 			if (i)
 				sb_putc(&t, ',');
-			text_value(&t, &key->tuple.elems[i], 4, 1);
+			text_key_part(&t, &key->tuple.elems[i]);
 		}
 	} else {
-		text_value(&t, key, 4, 1);
+		text_key_part(&t, key);
 	}
 	json_string(sb, t.buf ? t.buf : "", t.len);
 	sb_free(&t);

@@ -31,6 +31,8 @@ struct output {
  * (4 in map keys, 8 elsewhere; perf mode "\t<hex> sym").
  */
 void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint64_t div);
+/* one key component: integers always signed 64-bit, as bpftrace prints keys */
+void text_key_part(struct strbuf *sb, const struct value *v);
 /* "[k1, k2]" for a keyed map entry, "" for a scalar map */
 void text_key(struct strbuf *sb, const struct map_snapshot *m, const struct value *key);
 /* the rows of one histogram (16/8/52 columns), nothing when it is all zero */

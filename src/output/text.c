@@ -129,6 +129,16 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
 	}
 }
 
+/* bpftrace 0.17 widens integer keys to 64 bits and prints them signed:
+ * a u64 key of 2^64 - 1 prints as -1 */
+void text_key_part(struct strbuf *sb, const struct value *v)
+{
+	if (v->kind == V_INT)
+		sb_printf(sb, "%" PRId64, v->i);
+	else
+		text_value(sb, v, 4, 1);
+}
+
 void text_key(struct strbuf *sb, const struct map_snapshot *m, const struct value *key)
 {
 	if (!m->has_keys || key->kind == V_NONE)
@@ -138,10 +148,10 @@ void text_key(struct strbuf *sb, const struct map_snapshot *m, const struct valu
 		for (size_t i = 0; i < key->tuple.n; i++) {
 			if (i)
 				sb_puts(sb, ", ");
-			text_value(sb, &key->tuple.elems[i], 4, 1);
+			text_key_part(sb, &key->tuple.elems[i]);
 		}
 	} else {
-		text_value(sb, key, 4, 1);
+		text_key_part(sb, key);
 	}
 	sb_putc(sb, ']');
 }
