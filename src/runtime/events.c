@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -140,8 +141,13 @@ static void ev_system(struct ev_ctx *c, const struct bt_format *f, const uint8_t
 	if (c->sink && c->sink->flush)
 		c->sink->flush(c->sink->ctx);
 	fflush(stdout);
+	/* the command must see Ctrl-C as usual, not rt_poll's signal mask */
+	sigset_t cur;
+
+	sigprocmask(SIG_SETMASK, &c->rt->caller_mask, &cur);
 	if (system(c->sb.buf ? c->sb.buf : "") == -1)
 		sink_error(c->sink, "ERROR: system() could not run a shell");
+	sigprocmask(SIG_SETMASK, &cur, NULL);
 }
 
 static void ev_print_map(struct ev_ctx *c, uint32_t idx, const uint8_t *data, size_t len)

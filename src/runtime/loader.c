@@ -213,6 +213,7 @@ int rt_open(struct rt **out, struct bt_program *prog, const struct bt_opts *opts
 	rt->lost_fd = -1;
 	rt->child.go_fd = -1;
 	rt->child.pidfd = -1;
+	sigprocmask(SIG_BLOCK, NULL, &rt->caller_mask);
 	print_rt = rt;
 	libbpf_set_print(libbpf_print);
 
@@ -322,7 +323,6 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 	int err;
 
 	print_rt = rt;
-	rt->sink = sink;
 	if (sink && sink->attached)
 		sink->attached(sink->ctx, rt->prog->nprobes);
 	/* an attach error on stderr must not overtake this line */
@@ -398,7 +398,7 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 	sigaddset(&block, SIGUSR1);
 	sigaddset(&block, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	rt->sink = sink;
+	rt->caller_mask = old;
 	for (;;) {
 		uint64_t now;
 		int wait_ms;
@@ -468,7 +468,6 @@ void rt_stop(struct rt *rt, const struct sink_ops *sink, bool dump)
 	if (!rt || rt->stopped)
 		return;
 	rt->stopped = true;
-	rt->sink = sink;
 	rt_detach_all(rt);
 	/* What the probes wrote before they were detached (dropped after
 	 * exit()), then END's output: all of it, no time budget. */

@@ -15,6 +15,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "runtime.h"
@@ -44,11 +45,10 @@ struct rt {
 	size_t nslow, slow_cap;
 
 	struct ring_buffer *rb;
-	struct ev_ctx *ev;           /* events.c's consumer state */
-	struct syms *syms;           /* symbol tables, loaded on first use */
-	int epfd;                    /* ring buffer's epoll fd + child pidfd */
-	const struct sink_ops *sink; /* during a poll: where records go */
-	uint64_t budget_end_ns;      /* stop consuming after this (rt_poll's deadline) */
+	struct ev_ctx *ev;    /* events.c's consumer state */
+	struct syms *syms;    /* symbol tables, loaded on first use */
+	int epfd;             /* ring buffer's epoll fd + child pidfd */
+	sigset_t caller_mask; /* signal mask outside rt_poll: system() runs with it */
 	uint64_t events_total;
 	uint64_t lost_total; /* as last reported */
 	int lost_fd;         /* tt_lost map, -1 when the object has none */
