@@ -66,6 +66,8 @@ static LLVMValueRef map_key(struct cg *cg, struct node *map, LLVMValueRef bucket
 	}
 	if (bucket)
 		ir_store(cg, ir_gep(cg, k, user_size), bucket, 8);
+	else if (m->key_size >= user_size + 8 && (m->agg == AGG_HIST || m->agg == AGG_LHIST))
+		ir_store(cg, ir_gep(cg, k, user_size), ir_const(cg, 0), 8); /* never uninitialised */
 	return k;
 }
 
@@ -353,6 +355,31 @@ void gen_map_assign(struct cg *cg, struct node *assign)
 	assign_plain(cg, map, rhs);
 }
 
+/* delete(@h[k]) of a histogram: every bucket of k, in a bounded loop. */
+static void delete_buckets(struct cg *cg, struct node *map, LLVMValueRef k)
+{
+	const struct bt_map *m = map_of(cg, map);
+	uint32_t user_size = m->key ? m->key->size : 0;
+	int64_t step = m->lh_step > 0 ? m->lh_step : 1;
+	uint64_t nb = m->agg == AGG_HIST ? 65 : (uint64_t)((m->lh_max - m->lh_min) / step) + 2;
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(cg->b);
+	LLVMBasicBlockRef body = ir_block(cg, "del.bucket"), end = ir_block(cg, "del.end");
+	LLVMValueRef i, next;
+
+	LLVMBuildBr(cg->b, body);
+	ir_set_block(cg, body);
+	i = LLVMBuildPhi(cg->b, cg->i64, "bucket");
+	ir_store(cg, ir_gep(cg, k, user_size), i, 8);
+	ir_map_delete(cg, cg_map(cg, map->u.map.map_id), k);
+	next = LLVMBuildAdd(cg->b, i, ir_const(cg, 1), "");
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntULT, next, ir_const(cg, nb), ""), body,
+			end);
+	LLVMValueRef vals[] = {ir_const(cg, 0), next};
+	LLVMBasicBlockRef bbs[] = {pre, body};
+	LLVMAddIncoming(i, vals, bbs, 2);
+	ir_set_block(cg, end);
+}
+
 static LLVMValueRef call_delete(struct cg *cg, struct node *n)
 {
 	struct node *map = n->u.call.args.head;
@@ -363,8 +390,12 @@ static LLVMValueRef call_delete(struct cg *cg, struct node *n)
 		return ir_const(cg, 0);
 	}
 	k = map_key(cg, map, NULL);
-	cg_check(cg, ir_map_delete(cg, cg_map(cg, map->u.map.map_id), k),
-		 "Failed to map_delete_elem", n->span, 1);
+	if (map_of(cg, map)->agg == AGG_HIST || map_of(cg, map)->agg == AGG_LHIST) {
+		delete_buckets(cg, map, k);
+	} else {
+		cg_check(cg, ir_map_delete(cg, cg_map(cg, map->u.map.map_id), k),
+			 "Failed to map_delete_elem", n->span, 1);
+	}
 	key_end(cg, map, k);
 	return ir_const(cg, 0);
 }
