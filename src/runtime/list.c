@@ -246,14 +246,25 @@ static int list_kfunc(struct lister *l, const struct provider_ent *p, const char
 
 static int list_iter(struct lister *l, const struct provider_ent *p, const char *rest)
 {
-	static const char *const iters[] = {"task", "task_file"};
+	/* the iterators bpftrace 0.17 knows, with the args it shows for them
+	 * (its own wording: "int fd" where the kernel's struct says u32) */
+	static const struct {
+		const char *name;
+		const char *args[4];
+	} iters[] = {
+		{"task", {"struct task_struct * task"}},
+		{"task_file", {"struct task_struct * task", "int fd", "struct file * file"}},
+	};
 	struct kbtf *kb = lister_btf(l);
 
 	for (size_t i = 0; i < ARRAY_SIZE(iters); i++) {
-		char *st = xasprintf("bpf_iter__%s", iters[i]);
+		char *st = xasprintf("bpf_iter__%s", iters[i].name);
 
-		if (kbtf_has_struct(kb, st) && glob_match(rest, iters[i]))
-			fprintf(l->out, "%s:%s\n", p->name, iters[i]);
+		if (kbtf_has_struct(kb, st) && glob_match(rest, iters[i].name)) {
+			fprintf(l->out, "%s:%s\n", p->name, iters[i].name);
+			for (size_t k = 0; l->verbose && k < 4 && iters[i].args[k]; k++)
+				fprintf(l->out, "    %s\n", iters[i].args[k]);
+		}
 		free(st);
 	}
 	return 0;
