@@ -31,11 +31,11 @@ void tui_compose(struct tui *t, struct grid *g)
 		too_small(g);
 		return;
 	}
-	header_draw(t, g, 0);
-	footer_draw(t, g, g->h - 1);
 	layout_build(t);
 	struct rect body = {0, 1, g->w, g->h - 2};
 	layout_place(t, body);
+	header_draw(t, g, 0);
+	footer_draw(t, g, g->h - 1);
 	if (!t->npanels) {
 		grid_puts(g, 2, 2, g->w - 2, C_MORE,
 			  t->tick.seq ? "(no maps yet: waiting for the program to write one)"

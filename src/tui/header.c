@@ -105,9 +105,16 @@ void footer_draw(struct tui *t, struct grid *g, int y)
 		grid_puts(g, x + 2, y, g->w - x - 2, C_STATUS, "(Enter: keep, Esc: clear)");
 		return;
 	}
-	int fw = 0;
-	if (t->filter[0]) {
-		snprintf(buf, sizeof(buf), " filter: %s ", t->filter);
+	int fw = 0, hidden = 0;
+	for (size_t i = 0; i < t->npanels && !t->zoom; i++)
+		hidden += t->panels[i].r.h <= 0;
+	if (hidden || t->filter[0]) {
+		char more[40] = "";
+		if (hidden)
+			snprintf(more, sizeof(more), " +%d panel%s (Tab)", hidden,
+				 hidden == 1 ? "" : "s");
+		snprintf(buf, sizeof(buf), "%s%s%s ", more, t->filter[0] ? " filter: " : "",
+			 t->filter);
 		fw = text_width(buf);
 		if (fw > g->w / 2)
 			fw = g->w / 2;
