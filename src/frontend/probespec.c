@@ -388,12 +388,12 @@ static int parse_watchpoint(struct spec *s)
 		s->ap->offset = argn; /* the argument holding the address */
 	}
 	if (!spec_number(s->part[1], &len) || (len != 1 && len != 2 && len != 4 && len != 8))
-		return spec_err(s, "%s is not a valid watchpoint length (1, 2, 4 or 8)",
-				s->part[1]);
+		return spec_err(s, "watchpoint length must be one of (1,2,4,8)");
 	s->ap->count = len;
 	m = s->part[2];
-	if (!*m || strspn(m, "rwx") != strlen(m) || strlen(m) > 3)
-		return spec_err(s, "%s is not a valid watchpoint mode (r, w, x, rw ...)", m);
+	/* what x86 debug registers can do: no read-only watch */
+	if (strcmp(m, "w") && strcmp(m, "x") && strcmp(m, "rw") && strcmp(m, "wr"))
+		return spec_err(s, "invalid watchpoint mode: %s", m);
 	s->ap->ns = m;
 	return 0;
 }
