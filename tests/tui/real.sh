@@ -84,6 +84,17 @@ else
 		b=$(cap l4)
 		if [ "$a" != "$b" ]; then pass real-lesson4-refresh; else fail real-lesson4-refresh "captures 1 s apart equal"; fi
 		ids=$(progs_of "$(cat "$R/l4/pid")")
+		tm resize-window -t l4 -x 50 -y 12
+		sleep 0.6
+		r=$(cap l4)
+		tm resize-window -t l4 -x 120 -y 30
+		sleep 0.6
+		if echo "$r" | grep -q '^KEY' && [ "$(echo "$r" | awk '{ if (length($0) > m) m = length($0) } END { print m }')" -le 50 ] &&
+			cap l4 | grep -q 'RATE HISTORY'; then
+			pass real-resize
+		else
+			fail real-resize "not redrawn at 50x12 and back at 120x30"
+		fi
 		tm send-keys -t l4 / t t l o a d Enter
 		sleep 1.2
 		f=$(cap l4)
