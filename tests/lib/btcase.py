@@ -21,7 +21,8 @@ start with '#' are comments. Each case is a list of directives:
                        case file); with --golden-dir, a case without EXPECT
                        lines is compared with GOLDEN_DIR/NAME.out
   CHECK command        shell command; stdout of the tracer on its stdin, and
-                       $OUT / $ERR name files with stdout / stderr; exit 0 =
+                       $OUT / $ERR name files with stdout / stderr (stderr
+                       as printed, attach marker included); exit 0 =
                        pass (any number of CHECK lines)
   EXIT n|nonzero       expected exit status (default 0)
   TIMEOUT secs         bound on the whole run (default --timeout); past it
@@ -516,7 +517,7 @@ class Runner:
             with open(of, "wb") as f:
                 f.write(out)
             with open(ef, "wb") as f:
-                f.write(err)
+                f.write(res.err)  # unfiltered: the attach marker stays
             env = dict(os.environ, OUT=of, ERR=ef,
                        PATH=self.bin_dir + ":" + os.environ.get("PATH", ""))
             r = subprocess.run(["/bin/sh", "-c", subst(chk, m)], input=out, env=env, cwd=ROOT,
