@@ -184,10 +184,10 @@ static int parse_kprobe(struct spec *s)
 		s->ap->target = s->part[0];
 	const char *f = s->part[s->nparts - 1];
 	if (!*f)
-		return spec_err(s, "%s: function name must not be empty", s->kind_name);
+		return spec_err(s, "kprobes should be attached to a function");
 	if (s->ap->kind == PK_KRETPROBE) {
 		if (strchr(f, '+'))
-			return spec_err(s, "Offset not allowed for kretprobe");
+			return spec_err(s, "Offset not allowed");
 		s->ap->func = f;
 		return 0;
 	}
@@ -224,11 +224,12 @@ static int parse_uprobe(struct spec *s)
 		s->ap->ns = s->part[1]; /* language, e.g. "cpp" */
 	const char *f = s->part[s->nparts - 1];
 	if (!*f)
-		return spec_err(s, "%s: function name must not be empty", s->kind_name);
+		return spec_err(s, "%s should be attached to a function and/or address",
+				s->kind_name);
 	if (spec_number(f, &s->ap->address))
 		return 0;
 	if (s->ap->kind == PK_URETPROBE && strchr(f, '+'))
-		return spec_err(s, "Offset not allowed for uretprobe");
+		return spec_err(s, "Offset not allowed");
 	return spec_func_offset(s, f);
 }
 
