@@ -268,11 +268,13 @@ int rt_open(struct rt **out, struct bt_program *prog, const struct bt_opts *opts
 		goto err_child;
 	err = events_open(rt);
 	if (err)
-		goto err_child;
+		goto err_events;
 	print_rt = NULL;
 	*out = rt;
 	return 0;
 
+err_events:
+	events_close(rt);
 err_child:
 	child_cleanup(rt);
 err_close:

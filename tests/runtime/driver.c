@@ -673,6 +673,44 @@ static int t_fentry_fail(void)
 	return 0;
 }
 
+/* In a VM whose kernel has kprobes and trampolines: all four count. */
+static int t_kprobe_vm(void)
+{
+	struct bt_program p;
+	struct rt *rt;
+	struct snapshot *s;
+	uint64_t c[4] = {0};
+	char buf[256];
+
+	memset(&p, 0, sizeof(p));
+	load_obj(&p, "fail_fentry.o");
+	p.ringbuf_name = NULL;
+	add_map(&p, "@kp", "AT_kp", AGG_COUNT, &t_u64, &ty_count, 8, 8, true);
+	add_probe(&p, PK_KPROBE, "kprobe:vfs_read", "rtt_kp_vfs_read")->func = xstrdup("vfs_read");
+	add_probe(&p, PK_KRETPROBE, "kretprobe:vfs_read", "rtt_krp_vfs_read")->func =
+		xstrdup("vfs_read");
+	add_probe(&p, PK_FENTRY, "fentry:vfs_read", "rtt_fe_vfs_read")->func = xstrdup("vfs_read");
+	add_probe(&p, PK_FEXIT, "fexit:vfs_read", "rtt_fx_vfs_read")->func = xstrdup("vfs_read");
+	rt = open_start(&p);
+	for (int i = 0; i < 20; i++) {
+		FILE *f = fopen("/proc/self/stat", "r");
+
+		if (f && fgets(buf, sizeof(buf), f))
+			fclose(f);
+		else if (f)
+			fclose(f);
+	}
+	s = rt_snapshot(rt);
+	for (size_t j = 0; j < s->maps[0].n; j++)
+		if (s->maps[0].entries[j].key.u < 4)
+			c[s->maps[0].entries[j].key.u] = s->maps[0].entries[j].val.u;
+	snapshot_free(s);
+	finish(rt, false);
+	printf("kprobe %llu kretprobe %llu fentry %llu fexit %llu\n", (unsigned long long)c[0],
+	       (unsigned long long)c[1], (unsigned long long)c[2], (unsigned long long)c[3]);
+	return c[0] >= 20 && c[1] >= 20 && c[2] >= 20 && c[3] >= 20 ? 0 : 1;
+}
+
 static int case_lost(void)
 {
 	struct bt_program p;
@@ -903,6 +941,8 @@ static int run_case(const char *c)
 		return t_perf(c);
 	if (!strcmp(c, "kprobe_fail"))
 		return t_kprobe_fail();
+	if (!strcmp(c, "kprobe_vm"))
+		return t_kprobe_vm();
 	if (!strcmp(c, "fentry_fail"))
 		return t_fentry_fail();
 	if (!strcmp(c, "lost"))

@@ -113,6 +113,24 @@ expect_err notify "^__BPFTRACE_NOTIFY_PROBES_ATTACHED$"
 run storm
 run detach_many
 run bigmap
+# ---- kprobes and trampolines, in a VM whose kernel has them ----
+vmrun=/work/shared/vm/vmrun
+[ -x tests/vm/vmrun ] && vmrun=tests/vm/vmrun
+if [ "${RT_NO_VM:-0}" = 1 ] || [ ! -x "$vmrun" ]; then
+	echo "SKIP kprobe_vm: no VM runner (or RT_NO_VM=1)"
+else
+	timeout 240 "$vmrun" -t 120 -- "$PWD/$out/driver" kprobe_vm "$PWD/$out" \
+		>"$out/kprobe_vm.out" 2>"$out/kprobe_vm.err"
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		echo "PASS kprobe_vm"
+	elif [ "$rc" = 125 ] || [ "$rc" = 124 ]; then
+		echo "SKIP kprobe_vm: the VM did not run ($rc)"
+	else
+		echo "FAIL kprobe_vm: $(grep -v '^$' "$out/kprobe_vm.out" "$out/kprobe_vm.err" | tail -n 3 | tr '\n' ' ')"
+	fi
+fi
+
 # ---- end to end through ./tracetop (when the whole binary builds) ----
 # a private copy, checked to work: others rebuild ./tracetop meanwhile;
 # its own name (comm) tells its BPF objects from those of other runs
@@ -191,7 +209,7 @@ else
 	fi
 fi
 
-for c in profile interval software storm detach_many bigmap; do
-	sed "s/^/# $c: /" "$out/$c.out"
+for c in profile interval software storm detach_many bigmap kprobe_vm; do
+	[ -f "$out/$c.out" ] && sed "s/^/# $c: /" "$out/$c.out"
 done
 exit 0

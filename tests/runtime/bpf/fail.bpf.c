@@ -1,6 +1,29 @@
-/* fail.bpf.c - programs this kernel cannot run: kprobe attach, fentry load. */
+/*
+ * fail.bpf.c - kprobe, kretprobe, fentry and fexit programs: the host
+ * kernel cannot attach the first two nor load the last two (the error
+ * cases of the tier); the VM case (kernel with both) counts with them.
+ */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+
+typedef unsigned long long u64;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16);
+	__type(key, u64);
+	__type(value, u64);
+} AT_kp SEC(".maps"); /* 0 kprobe, 1 kretprobe, 2 fentry, 3 fexit */
+
+static __always_inline void inc(u64 key)
+{
+	u64 one = 1, *v = bpf_map_lookup_elem(&AT_kp, &key);
+
+	if (v)
+		*v += 1;
+	else
+		bpf_map_update_elem(&AT_kp, &key, &one, BPF_NOEXIST);
+}
 
 SEC("tracepoint/syscalls/sys_enter_getppid")
 int rtt_tp_ok(void *ctx)
@@ -11,6 +34,14 @@ int rtt_tp_ok(void *ctx)
 SEC("kprobe/vfs_read")
 int rtt_kp_vfs_read(void *ctx)
 {
+	inc(0);
+	return 0;
+}
+
+SEC("kretprobe/vfs_read")
+int rtt_krp_vfs_read(void *ctx)
+{
+	inc(1);
 	return 0;
 }
 
@@ -18,6 +49,14 @@ int rtt_kp_vfs_read(void *ctx)
 SEC("fentry/vfs_read")
 int rtt_fe_vfs_read(void *ctx)
 {
+	inc(2);
+	return 0;
+}
+
+SEC("fexit/vfs_read")
+int rtt_fx_vfs_read(void *ctx)
+{
+	inc(3);
 	return 0;
 }
 #endif
