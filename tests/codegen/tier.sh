@@ -4,7 +4,8 @@
 #  - cases/*.bt: programs compiled by the real frontend + codegen, loaded
 #    (the verifier must accept them), run (BEGIN by BPF_PROG_TEST_RUN,
 #    tracepoints attached around a fixed workload, END), their ring buffer
-#    records and maps printed canonically and compared with cases/*.out.
+#    records and maps printed canonically and compared with cases/*.out;
+#  - bpftrace's installed tools (/usr/sbin/*.bt) must compile and load.
 # UPDATE=1 rewrites the .out files (review the diff before committing).
 cd "$(dirname "$0")/../.." || exit 1
 out=build/tests/codegen
@@ -56,5 +57,20 @@ for bt in tests/codegen/cases/*.bt; do
 	else
 		echo "FAIL $name: $(diff "$want" "$got" | grep '^[<>]' | head -1 | cut -c1-120)"
 	fi
+done
+
+# bpftrace's own tools (installed with bpftrace 0.17, not copied here):
+# each must compile and pass the verifier; a frontend limitation is a SKIP.
+for bt in /usr/sbin/*.bt; do
+	[ -e "$bt" ] || continue
+	name=cg_tool_$(basename "$bt" .bt)
+	log=$out/$(basename "$bt").log
+	CG_LOAD_ONLY=1 timeout 120 "$out/cg_e2e" "$bt" >"$log" 2>&1
+	res=$(tail -1 "$log")
+	case "$res" in
+	loaded) echo "PASS $name" ;;
+	"compile error") echo "SKIP $name: frontend: $(grep -m1 ERROR "$log" | sed 's/.*ERROR: //' | cut -c1-80)" ;;
+	*) echo "FAIL $name: $res" ;;
+	esac
 done
 exit 0
