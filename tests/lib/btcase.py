@@ -300,8 +300,8 @@ class Runner:
             inv = " ".join(shlex.quote(a) for a in tracer_cmd(self.tracer))
             m = dict(m, BPFTRACE=inv, TRACETOP=inv)
             cmd = subst(case.get("RUN"), m)
-            if case.get("RUN").startswith("{{"):
-                cmd = "exec " + cmd  # the tracer itself gets the signals
+            if case.get("RUN").startswith("{{") and not re.search(r"[;&|<>`]|\$\(", cmd):
+                cmd = "exec " + cmd  # a lone tracer command: it gets the signals
             return ["/bin/sh", "-c", cmd]
         argv = tracer_cmd(self.tracer)
         argv += shlex.split(subst(case.get("ARGS", ""), m))
