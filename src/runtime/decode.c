@@ -20,8 +20,6 @@
 #include "../output/output.h"
 #include "rt_internal.h"
 
-#define STACK_DEPTH_MAX 127
-
 static uint64_t load_uint(const uint8_t *b, uint32_t size)
 {
 	uint8_t v8;
@@ -113,37 +111,29 @@ static const char *frame_name(struct rt *rt, struct arena *a, bool user, int pid
 	return arena_printf(a, "%s+%llu", name, (unsigned long long)off);
 }
 
-static int stack_fd(struct rt *rt, bool user)
-{
-	const char *name = user ? rt->prog->ustack_map : rt->prog->kstack_map;
-	struct bpf_map *m = name ? bpf_object__find_map_by_name(rt->obj, name) : NULL;
-
-	return m ? bpf_map__fd(m) : -1;
-}
-
 static void decode_stack(struct rt *rt, struct arena *a, const struct type *t, const uint8_t *b,
 			 struct value *out)
 {
 	bool user = t->kind == T_USTACK;
-	uint64_t id = load_uint(b, 8), ips[STACK_DEPTH_MAX] = {0};
+	uint64_t id = load_uint(b, 8);
 	int pid = user ? (int)load_uint(b + 8, 8) : 0;
-	uint32_t id32 = (uint32_t)id, limit = t->stack_limit ? t->stack_limit : STACK_DEPTH_MAX;
-	int fd = stack_fd(rt, user);
+	uint32_t id32 = (uint32_t)id, depth = rt->stack_depth[user];
+	uint32_t limit = t->stack_limit && t->stack_limit < depth ? t->stack_limit : depth;
+	int fd = rt->stack_fd[user];
+	uint64_t *ips = arena_alloc(a, (depth ? depth : 1) * sizeof(uint64_t));
 	size_t n = 0;
 
 	out->kind = V_STACK;
 	out->stack.mode = t->stack_mode;
-	/* the stack map's value may be shorter than ours: it is zero-padded */
-	if (fd >= 0 && (int64_t)id >= 0 && bpf_map_lookup_elem(fd, &id32, ips) == 0)
-		while (n < STACK_DEPTH_MAX && n < limit && ips[n])
+	/* a stack shorter than the map's value is zero-padded */
+	if (fd >= 0 && depth && (int64_t)id >= 0 && bpf_map_lookup_elem(fd, &id32, ips) == 0)
+		while (n < limit && ips[n])
 			n++;
 	out->stack.n = n;
+	out->stack.addrs = ips;
 	out->stack.frames = arena_alloc(a, (n ? n : 1) * sizeof(char *));
-	out->stack.addrs = arena_alloc(a, (n ? n : 1) * sizeof(uint64_t));
-	for (size_t i = 0; i < n; i++) {
-		out->stack.addrs[i] = ips[i];
+	for (size_t i = 0; i < n; i++)
 		out->stack.frames[i] = frame_name(rt, a, user, pid, ips[i], true);
-	}
 }
 
 static void decode_fields(struct rt *rt, struct arena *a, const struct type *t, const uint8_t *b,

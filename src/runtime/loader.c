@@ -195,6 +195,13 @@ static void find_maps(struct rt *rt)
 		m = bpf_object__find_map_by_name(rt->obj, rt->prog->maps[i].elf_name);
 		rt->map_fds[i] = m ? bpf_map__fd(m) : -1;
 	}
+	for (int u = 0; u < 2; u++) {
+		const char *name = u ? rt->prog->ustack_map : rt->prog->kstack_map;
+
+		m = name ? bpf_object__find_map_by_name(rt->obj, name) : NULL;
+		rt->stack_fd[u] = m ? bpf_map__fd(m) : -1;
+		rt->stack_depth[u] = m ? bpf_map__value_size(m) / 8 : 0;
+	}
 	m = bpf_object__find_map_by_name(rt->obj, RT_LOST_MAP);
 	rt->lost_fd = m ? bpf_map__fd(m) : -1;
 	rt->lost_percpu = m && bpf_map__type(m) == BPF_MAP_TYPE_PERCPU_ARRAY;

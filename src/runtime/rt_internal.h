@@ -50,8 +50,10 @@ struct rt {
 	int epfd;             /* ring buffer's epoll fd + child pidfd */
 	sigset_t caller_mask; /* signal mask outside rt_poll: system() runs with it */
 	uint64_t events_total;
-	uint64_t lost_total; /* as last reported */
-	int lost_fd;         /* tt_lost map, -1 when the object has none */
+	uint64_t lost_total;     /* as last reported */
+	int stack_fd[2];         /* kstack, ustack trace maps, -1 when absent */
+	uint32_t stack_depth[2]; /* frames per stack (value size / 8) */
+	int lost_fd;             /* tt_lost map, -1 when the object has none */
 	bool lost_percpu;
 	bool exit_requested; /* exit() seen: rt_poll returns 1 */
 	bool drop_events;    /* after exit(), records are dropped until END */
