@@ -157,6 +157,37 @@ static void define_maps(struct cg *cg)
 	prog->ringbuf_name = RINGBUF_NAME;
 }
 
+/* join() records hold 16 string slots; describe them as the format's args
+ * so the runtime decodes them like any other record. */
+static void describe_join_records(struct bt_program *prog)
+{
+	for (size_t i = 0; i < prog->nformats; i++) {
+		struct bt_format *f = &prog->formats[i];
+		uint32_t slot = (f->size - 8) / JOIN_SLOTS;
+		struct type *str, *tup;
+		struct field *fields;
+
+		if (f->kind != EV_JOIN || f->args || f->size < 8 + JOIN_SLOTS)
+			continue;
+		str = arena_alloc(&prog->types, sizeof(*str));
+		str->kind = T_STR;
+		str->size = slot;
+		str->align = 1;
+		fields = arena_alloc(&prog->types, JOIN_SLOTS * sizeof(*fields));
+		for (uint32_t j = 0; j < JOIN_SLOTS; j++) {
+			fields[j].type = str;
+			fields[j].offset = j * slot;
+		}
+		tup = arena_alloc(&prog->types, sizeof(*tup));
+		tup->kind = T_TUPLE;
+		tup->size = JOIN_SLOTS * slot;
+		tup->align = 1;
+		tup->count = JOIN_SLOTS;
+		tup->fields = fields;
+		f->args = tup;
+	}
+}
+
 int codegen_run(const struct ast *ast, const struct bt_opts *opts, struct bt_program *prog,
 		struct diags *d)
 {
@@ -167,6 +198,7 @@ int codegen_run(const struct ast *ast, const struct bt_opts *opts, struct bt_pro
 	ir_init(&cg, "tracetop");
 	btf_init(&cg);
 	define_maps(&cg);
+	describe_join_records(prog);
 	node_foreach (&ast->probes, p)
 		gen_probe(&cg, p);
 	btf_finish(&cg);

@@ -35,6 +35,7 @@ int codegen_dump_bpf(const struct bt_program *prog, FILE *f);
 #include "../frontend/frontend.h"
 
 #define CG_MAX_LOOPS 32
+#define JOIN_SLOTS   16 /* join(): argv strings per record */
 
 struct cg_loop {
 	LLVMBasicBlockRef brk, cont;

@@ -163,8 +163,6 @@ static LLVMValueRef call_exit(struct cg *cg, struct node *n)
 	return ir_const(cg, 0);
 }
 
-#define JOIN_SLOTS 16
-
 /* join(argv[, delim]): up to 16 strings of argv; an empty slot ends it. */
 static LLVMValueRef call_join(struct cg *cg, struct node *n)
 {
