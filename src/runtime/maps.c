@@ -10,6 +10,7 @@
  * each. Keys and plain values are decoded by decode.c. Entries come out
  * unsorted: map_sort_entries (model) gives bpftrace's order.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,21 @@ static int read_raw(int fd, uint32_t max_entries, struct raw_map *r)
 	}
 }
 
+static uint64_t fold_u64(const struct rt *rt, const struct bt_map *bm, const uint8_t *v)
+{
+	uint32_t step = (bm->value_size + 7) & ~7U;
+	int ncpu = bm->percpu ? rt->ncpus : 1;
+	uint64_t sum = 0;
+
+	for (int c = 0; c < ncpu; c++) {
+		uint64_t x;
+
+		memcpy(&x, v + c * step, 8);
+		sum += x;
+	}
+	return sum;
+}
+
 static void fold_value(const struct rt *rt, const struct bt_map *bm, const uint8_t *v,
 		       struct value *out)
 {
@@ -124,12 +140,7 @@ static void fold_value(const struct rt *rt, const struct bt_map *bm, const uint8
 	case AGG_COUNT:
 	case AGG_SUM:
 		out->kind = bm->agg == AGG_COUNT ? V_COUNT : V_SUM;
-		for (int c = 0; c < ncpu; c++) {
-			uint64_t x;
-
-			memcpy(&x, v + c * step, 8);
-			out->u += x;
-		}
+		out->u = fold_u64(rt, bm, v);
 		return;
 	case AGG_MIN:
 	case AGG_MAX:
@@ -165,21 +176,6 @@ static void fold_value(const struct rt *rt, const struct bt_map *bm, const uint8
 	}
 }
 
-static uint64_t fold_u64(const struct rt *rt, const struct bt_map *bm, const uint8_t *v)
-{
-	uint32_t step = (bm->value_size + 7) & ~7U;
-	int ncpu = bm->percpu ? rt->ncpus : 1;
-	uint64_t sum = 0;
-
-	for (int c = 0; c < ncpu; c++) {
-		uint64_t x;
-
-		memcpy(&x, v + c * step, 8);
-		sum += x;
-	}
-	return sum;
-}
-
 static void decode_key(struct rt *rt, struct arena *a, const struct bt_map *bm, const uint8_t *k,
 		       struct value *out)
 {
@@ -189,15 +185,12 @@ static void decode_key(struct rt *rt, struct arena *a, const struct bt_map *bm, 
 		memset(out, 0, sizeof(*out));
 }
 
-/* qsort context: there is no qsort_r in C11, and the key size varies */
-static _Thread_local uint32_t sort_ksz;
-static _Thread_local const uint8_t *sort_keys;
-
-static int cmp_user_key(const void *a, const void *b)
+/* order of entries by user key (the key without its bucket index) */
+static int cmp_user_key(const void *a, const void *b, void *arg)
 {
+	const struct raw_map *r = arg;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	uint32_t ksz = sort_ksz;
-	int c = memcmp(sort_keys + i * ksz, sort_keys + j * ksz, ksz - 8);
+	int c = memcmp(r->keys + i * r->ksz, r->keys + j * r->ksz, r->ksz - 8);
 
 	return c ? c : (i > j) - (i < j);
 }
@@ -226,9 +219,7 @@ static void build_hists(struct rt *rt, const struct bt_map *bm, struct raw_map *
 
 	for (size_t i = 0; i < r->n; i++)
 		order[i] = i;
-	sort_ksz = r->ksz;
-	sort_keys = r->keys;
-	qsort(order, r->n, sizeof(size_t), cmp_user_key);
+	qsort_r(order, r->n, sizeof(size_t), cmp_user_key, r);
 	out->entries = arena_alloc(a, (r->n ? r->n : 1) * sizeof(struct map_entry));
 	out->n = 0;
 	for (size_t i = 0; i < r->n; i++) {
