@@ -5,7 +5,10 @@
  * (if, unroll, while, for, a nested block) needs no ';' after it, and the
  * last statement of a block may omit it. Empty statements (";;") are
  * accepted, as later bpftrace does. Assignment is a statement here, not an
- * expression: its left side must be a map or a scratch variable.
+ * expression: its left side must be a map or a scratch variable. Later
+ * bpftrace's `let $x[: type] [= expr]` is accepted and becomes an
+ * assignment; its range loops (`for ($i : 0..n)`) are reported as not
+ * supported rather than misparsed.
  */
 #include "frontend.h"
 
