@@ -126,7 +126,8 @@ void json_value(struct strbuf *sb, const struct value *v, uint64_t div)
 		json_int(sb, v->u, v->is_signed, div);
 		break;
 	case V_STR:
-		json_string(sb, v->str.s, strnlen(v->str.s, v->str.len));
+		json_string(sb, v->str.s ? v->str.s : "",
+			    v->str.s ? strnlen(v->str.s, v->str.len) : 0);
 		break;
 	case V_BUF:
 	case V_STACK:

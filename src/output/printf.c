@@ -168,10 +168,10 @@ static void scan_c_spec(const char *s, struct c_spec *sp)
 /* the text a value gives for %s */
 static void value_as_text(struct strbuf *sb, const struct value *v)
 {
-	if (v->kind == V_STR)
-		sb_putn(sb, v->str.s, strnlen(v->str.s, v->str.len));
-	else
+	if (v->kind != V_STR)
 		text_value(sb, v, 8, 1);
+	else if (v->str.s)
+		sb_putn(sb, v->str.s, strnlen(v->str.s, v->str.len));
 }
 
 /* format one argument with the single conversion spec[0..len) */

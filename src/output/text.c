@@ -80,7 +80,8 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
 		break;
 	case V_STR:
 		/* a C string: it ends at its first NUL whatever the buffer size */
-		sb_putn(sb, v->str.s, strnlen(v->str.s, v->str.len));
+		if (v->str.s)
+			sb_putn(sb, v->str.s, strnlen(v->str.s, v->str.len));
 		break;
 	case V_BUF:
 		printf_buf(sb, v->buf.bytes, v->buf.len, "r");
