@@ -605,7 +605,7 @@ static int load_aff(struct kbtf *kb)
 
 int kbtf_traceable(struct kbtf *kb, const char *func)
 {
-	int err = load_aff(kb);
+	int err = kb ? load_aff(kb) : -ENOENT;
 
 	if (err)
 		return err;
@@ -614,7 +614,7 @@ int kbtf_traceable(struct kbtf *kb, const char *func)
 
 int kbtf_traceable_funcs(struct kbtf *kb, struct vec *out)
 {
-	int err = load_aff(kb);
+	int err = kb ? load_aff(kb) : -ENOENT;
 	size_t w = out->len;
 
 	if (err)

@@ -97,6 +97,8 @@ int tracefs_tp_glob(const char *category, const char *event, struct vec *out)
 	size_t first = out->len;
 	int err;
 
+	if (!category || !event)
+		return -EINVAL;
 	if (!root)
 		return -ENOENT;
 	snprintf(path, sizeof(path), "%s/available_events", root);
@@ -133,7 +135,7 @@ bool tracefs_tp_exists(const char *category, const char *event)
 	char *path;
 	bool ok;
 
-	if (!root || strchr(category, '/') || strchr(event, '/'))
+	if (!root || !category || !event || strchr(category, '/') || strchr(event, '/'))
 		return false;
 	path = xasprintf("%s/events/%s/%s/format", root, category, event);
 	ok = access(path, R_OK) == 0;
@@ -211,7 +213,7 @@ int tracefs_tp_fields(const char *category, const char *event, struct tp_field *
 	int n = 0, cap = 0, err;
 
 	*fields = NULL;
-	if (!root)
+	if (!root || !category || !event)
 		return -ENOENT;
 	if (strchr(category, '/') || strchr(event, '/') || !*category || !*event)
 		return -ENOENT;
