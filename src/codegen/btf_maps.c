@@ -16,8 +16,8 @@
 
 #include "codegen.h"
 
-#define DW_ATE_signed   0x05
-#define DW_ATE_unsigned 0x08
+#define DW_ATE_signed        0x05
+#define DW_ATE_unsigned      0x08
 #define DW_ATE_unsigned_char 0x08
 
 static LLVMMetadataRef di_basic(struct cg *cg, const char *name, uint64_t bits, unsigned enc)
@@ -83,16 +83,16 @@ static LLVMValueRef define_map(struct cg *cg, const char *name, LLVMMetadataRef 
 	dst = LLVMDIBuilderCreateStructType(cg->di, cg->di_file, "", 0, cg->di_file, 0, 64 * n, 0,
 					    LLVMDIFlagZero, NULL, members, n, 0, NULL, "", 0);
 	expr = LLVMDIBuilderCreateExpression(cg->di, NULL, 0);
-	gve = LLVMDIBuilderCreateGlobalVariableExpression(cg->di, cg->di_cu, name, strlen(name),
-							  "", 0, cg->di_file, 0, dst, false, expr,
-							  NULL, 0);
+	gve = LLVMDIBuilderCreateGlobalVariableExpression(cg->di, cg->di_cu, name, strlen(name), "",
+							  0, cg->di_file, 0, dst, false, expr, NULL,
+							  0);
 	LLVMGlobalSetMetadata(g, LLVMGetMDKindIDInContext(cg->ctx, "dbg", 3), gve);
 	vec_push(&cg->used, g);
 	return g;
 }
 
-LLVMValueRef btf_map_define(struct cg *cg, const char *name, uint32_t map_type,
-			    uint32_t key_size, uint32_t value_size, uint32_t max_entries)
+LLVMValueRef btf_map_define(struct cg *cg, const char *name, uint32_t map_type, uint32_t key_size,
+			    uint32_t value_size, uint32_t max_entries)
 {
 	LLVMMetadataRef m[4];
 	unsigned n = 0;
@@ -144,16 +144,16 @@ void btf_init(struct cg *cg)
 	cg->di = LLVMCreateDIBuilder(cg->mod);
 	cg->di_file = LLVMDIBuilderCreateFile(cg->di, "tracetop.bt", 11, ".", 1);
 	cg->di_cu = LLVMDIBuilderCreateCompileUnit(
-		cg->di, LLVMDWARFSourceLanguageC11, cg->di_file, "tracetop", 8, true, "", 0, 0,
-		"", 0, LLVMDWARFEmissionFull, 0, false, false, "", 0, "", 0);
+		cg->di, LLVMDWARFSourceLanguageC11, cg->di_file, "tracetop", 8, true, "", 0, 0, "",
+		0, LLVMDWARFEmissionFull, 0, false, false, "", 0, "", 0);
 	LLVMAddModuleFlag(cg->mod, LLVMModuleFlagBehaviorWarning, "Debug Info Version", 18,
 			  LLVMValueAsMetadata(ir_const32(cg, LLVMDebugMetadataVersion())));
 	LLVMAddModuleFlag(cg->mod, LLVMModuleFlagBehaviorWarning, "Dwarf Version", 13,
 			  LLVMValueAsMetadata(ir_const32(cg, 5)));
 
 	lic = LLVMAddGlobal(cg->mod, LLVMArrayType2(cg->i8, sizeof(license)), "LICENSE");
-	LLVMSetInitializer(lic, LLVMConstStringInContext(cg->ctx, license, sizeof(license) - 1,
-							 false));
+	LLVMSetInitializer(lic,
+			   LLVMConstStringInContext(cg->ctx, license, sizeof(license) - 1, false));
 	LLVMSetSection(lic, "license");
 	LLVMSetAlignment(lic, 1);
 	vec_push(&cg->used, lic);

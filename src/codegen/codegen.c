@@ -60,7 +60,8 @@ void cg_check(struct cg *cg, LLVMValueRef ret, const char *msg, struct span sp, 
 void cg_check_read(struct cg *cg, LLVMValueRef ret, int space, bool str)
 {
 	static const char *const names[2][3] = {
-		{"Failed to probe_read_kernel", "Failed to probe_read_user", "Failed to probe_read"},
+		{"Failed to probe_read_kernel", "Failed to probe_read_user",
+		 "Failed to probe_read"},
 		{"Failed to probe_read_kernel_str", "Failed to probe_read_user_str",
 		 "Failed to probe_read_str"},
 	};
@@ -150,8 +151,8 @@ static void define_maps(struct cg *cg)
 			type = BPF_MAP_TYPE_PERCPU_ARRAY;
 		}
 
-		cg->map_vars[i] = btf_map_define(cg, m->elf_name, type, m->key_size,
-						 m->value_size, m->max_entries ? m->max_entries : 1);
+		cg->map_vars[i] = btf_map_define(cg, m->elf_name, type, m->key_size, m->value_size,
+						 m->max_entries ? m->max_entries : 1);
 	}
 	cg->ringbuf = btf_map_define(cg, RINGBUF_NAME, BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
 	prog->ringbuf_name = RINGBUF_NAME;
@@ -199,7 +200,7 @@ int codegen_run(const struct ast *ast, const struct bt_opts *opts, struct bt_pro
 	btf_init(&cg);
 	define_maps(&cg);
 	describe_join_records(prog);
-	node_foreach (&ast->probes, p)
+	node_foreach(&ast->probes, p)
 		gen_probe(&cg, p);
 	btf_finish(&cg);
 	if (cg.errors || d->nerr)

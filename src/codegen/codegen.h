@@ -71,15 +71,15 @@ struct cg {
 	size_t nvars;
 	struct cg_loop loops[CG_MAX_LOOPS];
 	int nloops;
-	int errors; /* codegen-time errors reported */
+	int errors;           /* codegen-time errors reported */
 	struct span cur_span; /* the expression being generated, for -k reports */
 };
 
 /* ir.c: the thin layer over LLVMBuild* and BPF helpers. */
 void ir_init(struct cg *cg, const char *module_name);
 void ir_dispose(struct cg *cg);
-LLVMValueRef ir_const(struct cg *cg, uint64_t v);      /* i64 */
-LLVMValueRef ir_const32(struct cg *cg, uint32_t v);    /* i32 */
+LLVMValueRef ir_const(struct cg *cg, uint64_t v);   /* i64 */
+LLVMValueRef ir_const32(struct cg *cg, uint32_t v); /* i32 */
 LLVMTypeRef ir_int_type(struct cg *cg, uint32_t bytes);
 LLVMValueRef ir_alloca(struct cg *cg, uint32_t size, const char *name); /* [size x i8], align 8 */
 LLVMValueRef ir_alloca_zeroed(struct cg *cg, uint32_t size, const char *name);
@@ -90,7 +90,7 @@ void ir_store(struct cg *cg, LLVMValueRef p, LLVMValueRef v, uint32_t bytes); /*
 void ir_memset(struct cg *cg, LLVMValueRef p, uint8_t byte, uint32_t size);
 void ir_memcpy(struct cg *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
 LLVMValueRef ir_to_i64(struct cg *cg, LLVMValueRef v, bool is_signed);
-LLVMValueRef ir_to_bool(struct cg *cg, LLVMValueRef v); /* i1: v != 0 */
+LLVMValueRef ir_to_bool(struct cg *cg, LLVMValueRef v);            /* i1: v != 0 */
 void ir_atomic_add(struct cg *cg, LLVMValueRef p, LLVMValueRef v); /* i64 */
 LLVMBasicBlockRef ir_block(struct cg *cg, const char *name);
 void ir_set_block(struct cg *cg, LLVMBasicBlockRef bb);
@@ -111,8 +111,8 @@ enum addr_space {
 };
 LLVMValueRef ir_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
 			   int space);
-LLVMValueRef ir_probe_read_str(struct cg *cg, LLVMValueRef dst, LLVMValueRef size,
-			       LLVMValueRef src, int space);
+LLVMValueRef ir_probe_read_str(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
+			       int space);
 LLVMValueRef ir_get_pid_tgid(struct cg *cg);
 LLVMValueRef ir_get_uid_gid(struct cg *cg);
 LLVMValueRef ir_ktime(struct cg *cg);
@@ -144,8 +144,8 @@ LLVMValueRef ir_get_func_ip(struct cg *cg);
 /* btf_maps.c: BTF-defined maps in ".maps", the license, debug info. */
 void btf_init(struct cg *cg);
 void btf_finish(struct cg *cg);
-LLVMValueRef btf_map_define(struct cg *cg, const char *name, uint32_t map_type,
-			    uint32_t key_size, uint32_t value_size, uint32_t max_entries);
+LLVMValueRef btf_map_define(struct cg *cg, const char *name, uint32_t map_type, uint32_t key_size,
+			    uint32_t value_size, uint32_t max_entries);
 LLVMValueRef btf_map_define_sized(struct cg *cg, const char *name, uint32_t map_type,
 				  uint32_t key_size, uint32_t value_size, uint32_t max_entries);
 void btf_function(struct cg *cg, LLVMValueRef fn, const char *name);

@@ -13,8 +13,7 @@
 
 static bool is_program_section(const char *name)
 {
-	return name && *name && strcmp(name, ".text") && name[0] != '.' &&
-	       strcmp(name, "license");
+	return name && *name && strcmp(name, ".text") && name[0] != '.' && strcmp(name, "license");
 }
 
 static void dump_section(LLVMDisasmContextRef dc, const char *name, const uint8_t *code,

@@ -167,30 +167,14 @@ static LLVMValueRef b_jiffies(struct cg *cg, struct node *n)
 }
 
 static const builtin_fn builtins[] = {
-	[B_PID] = b_pid,
-	[B_TID] = b_tid,
-	[B_UID] = b_uid,
-	[B_GID] = b_gid,
-	[B_NSECS] = b_nsecs,
-	[B_ELAPSED] = b_elapsed,
-	[B_NUMAID] = b_numaid,
-	[B_CPU] = b_cpu,
-	[B_COMM] = b_comm,
-	[B_KSTACK] = b_stack,
-	[B_USTACK] = b_stack,
-	[B_ARG] = b_arg,
-	[B_SARG] = b_sarg,
-	[B_RETVAL] = b_retval,
-	[B_FUNC] = b_func,
-	[B_PROBE] = b_probe,
-	[B_CURTASK] = b_curtask,
-	[B_RAND] = b_rand,
-	[B_CGROUP] = b_cgroup,
-	[B_CPID] = b_cpid,
-	[B_ARGS] = b_ctx,
-	[B_CTX] = b_ctx,
-	[B_USERNAME] = b_uid,
-	[B_JIFFIES] = b_jiffies,
+	[B_PID] = b_pid,       [B_TID] = b_tid,         [B_UID] = b_uid,
+	[B_GID] = b_gid,       [B_NSECS] = b_nsecs,     [B_ELAPSED] = b_elapsed,
+	[B_NUMAID] = b_numaid, [B_CPU] = b_cpu,         [B_COMM] = b_comm,
+	[B_KSTACK] = b_stack,  [B_USTACK] = b_stack,    [B_ARG] = b_arg,
+	[B_SARG] = b_sarg,     [B_RETVAL] = b_retval,   [B_FUNC] = b_func,
+	[B_PROBE] = b_probe,   [B_CURTASK] = b_curtask, [B_RAND] = b_rand,
+	[B_CGROUP] = b_cgroup, [B_CPID] = b_cpid,       [B_ARGS] = b_ctx,
+	[B_CTX] = b_ctx,       [B_USERNAME] = b_uid,    [B_JIFFIES] = b_jiffies,
 };
 
 LLVMValueRef gen_builtin(struct cg *cg, struct node *n)

@@ -52,8 +52,8 @@ bool gen_str_into(struct cg *cg, struct node *n, LLVMValueRef dst, uint32_t size
 		return false;
 	ir_memset(cg, dst, 0, size);
 	cg_check_read(cg,
-		      ir_probe_read_str(cg, dst, clamp_len(cg, arg(n, 1), max, 1), gen_expr(cg, src),
-					cg_space(cg, src->type)),
+		      ir_probe_read_str(cg, dst, clamp_len(cg, arg(n, 1), max, 1),
+					gen_expr(cg, src), cg_space(cg, src->type)),
 		      cg_space(cg, src->type), true);
 	return true;
 }

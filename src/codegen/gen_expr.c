@@ -277,7 +277,7 @@ static LLVMValueRef gen_tuple(struct cg *cg, struct node *n)
 	LLVMValueRef p = ir_alloca_zeroed(cg, t->size, "tuple");
 	uint32_t i = 0;
 
-	node_foreach (&n->u.tuple.elems, e) {
+	node_foreach(&n->u.tuple.elems, e) {
 		if (i >= t->count)
 			break;
 		gen_into(cg, e, ir_gep(cg, p, t->fields[i].offset), t->fields[i].type);
@@ -292,7 +292,8 @@ static LLVMValueRef gen_tuple_get(struct cg *cg, struct node *n)
 	const struct field *f;
 	LLVMValueRef base = gen_expr(cg, n->u.tuple_get.base);
 
-	if (t->kind != T_TUPLE || n->u.tuple_get.idx < 0 || (uint32_t)n->u.tuple_get.idx >= t->count)
+	if (t->kind != T_TUPLE || n->u.tuple_get.idx < 0 ||
+	    (uint32_t)n->u.tuple_get.idx >= t->count)
 		BT_BUG("bad tuple index");
 	f = &t->fields[n->u.tuple_get.idx];
 	if (cg_is_scalar(f->type))

@@ -56,7 +56,7 @@ static LLVMValueRef map_key(struct cg *cg, struct node *map, LLVMValueRef bucket
 
 		if (has_padding(m->key))
 			ir_memset(cg, k, 0, user_size);
-		node_foreach (&map->u.map.keys, e) {
+		node_foreach(&map->u.map.keys, e) {
 			if (i >= m->key->count)
 				break;
 			gen_into(cg, e, ir_gep(cg, k, m->key->fields[i].offset),
@@ -67,7 +67,8 @@ static LLVMValueRef map_key(struct cg *cg, struct node *map, LLVMValueRef bucket
 	if (bucket)
 		ir_store(cg, ir_gep(cg, k, user_size), bucket, 8);
 	else if (m->key_size >= user_size + 8 && (m->agg == AGG_HIST || m->agg == AGG_LHIST))
-		ir_store(cg, ir_gep(cg, k, user_size), ir_const(cg, 0), 8); /* never uninitialised */
+		ir_store(cg, ir_gep(cg, k, user_size), ir_const(cg, 0),
+			 8); /* never uninitialised */
 	return k;
 }
 
@@ -112,7 +113,8 @@ LLVMValueRef gen_map_read(struct cg *cg, struct node *n)
 		LLVMValueRef cnt = ir_load(cg, ir_gep(cg, p, 8), 8, false);
 		LLVMValueRef one = ir_const(cg, 1);
 
-		cnt = LLVMBuildSelect(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, cnt, ir_const(cg, 0), ""),
+		cnt = LLVMBuildSelect(cg->b,
+				      LLVMBuildICmp(cg->b, LLVMIntEQ, cnt, ir_const(cg, 0), ""),
 				      one, cnt, "");
 		v = LLVMBuildSDiv(cg->b, ir_load(cg, p, 8, true), cnt, "");
 	} else if (scalar) {
@@ -228,8 +230,7 @@ static void count_init(struct cg *cg, const struct bt_map *m, LLVMValueRef val, 
 	ir_store(cg, val, a ? a : ir_const(cg, 1), 8);
 }
 
-static void minmax_in_place(struct cg *cg, const struct bt_map *m, LLVMValueRef p,
-			    LLVMValueRef a)
+static void minmax_in_place(struct cg *cg, const struct bt_map *m, LLVMValueRef p, LLVMValueRef a)
 {
 	bool sgn = cg_is_signed(m->value);
 	LLVMValueRef cur = ir_load(cg, p, 8, sgn);
@@ -261,7 +262,7 @@ static void avg_in_place(struct cg *cg, const struct bt_map *m, LLVMValueRef p, 
 static const struct agg_op agg_ops[] = {
 	[AGG_COUNT] = {count_in_place, count_init}, [AGG_SUM] = {count_in_place, count_init},
 	[AGG_MIN] = {minmax_in_place, pair_init},   [AGG_MAX] = {minmax_in_place, pair_init},
-	[AGG_AVG] = {avg_in_place, pair_init},	    [AGG_STATS] = {avg_in_place, pair_init},
+	[AGG_AVG] = {avg_in_place, pair_init},      [AGG_STATS] = {avg_in_place, pair_init},
 	[AGG_HIST] = {count_in_place, count_init},  [AGG_LHIST] = {count_in_place, count_init},
 };
 
@@ -271,8 +272,8 @@ static LLVMValueRef hist_bucket(struct cg *cg, LLVMValueRef v)
 	LLVMValueRef n = v, r = ir_const(cg, 0), idx;
 
 	for (int s = 5; s >= 0; s--) {
-		LLVMValueRef ge = LLVMBuildICmp(cg->b, LLVMIntUGE, n, ir_const(cg, 1ULL << (1 << s)),
-						"");
+		LLVMValueRef ge =
+			LLVMBuildICmp(cg->b, LLVMIntUGE, n, ir_const(cg, 1ULL << (1 << s)), "");
 		LLVMValueRef t = LLVMBuildShl(cg->b, ir_to_i64(cg, ge, false), ir_const(cg, s), "");
 
 		n = LLVMBuildLShr(cg->b, n, t, "");

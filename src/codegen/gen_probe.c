@@ -14,8 +14,8 @@
 
 const char *gen_section_name(struct cg *cg, const struct probe_fn *fn)
 {
-	const struct bt_probe *p = fn->probe_lo < cg->prog->nprobes ? &cg->prog->probes[fn->probe_lo]
-								     : NULL;
+	const struct bt_probe *p =
+		fn->probe_lo < cg->prog->nprobes ? &cg->prog->probes[fn->probe_lo] : NULL;
 	const char *func = p && p->func ? p->func : "";
 	const char *target = p && p->target ? p->target : "";
 	struct arena *a = &cg->prog->types;

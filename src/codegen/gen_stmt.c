@@ -57,8 +57,7 @@ static void gen_if(struct cg *cg, struct node *n)
 	ir_set_block(cg, end);
 }
 
-static bool push_loop(struct cg *cg, struct node *n, LLVMBasicBlockRef brk,
-		      LLVMBasicBlockRef cont)
+static bool push_loop(struct cg *cg, struct node *n, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont)
 {
 	if (cg->nloops >= CG_MAX_LOOPS) {
 		cg_error(cg, n->span, "loops nested this deep");
@@ -110,7 +109,8 @@ static void gen_unroll(struct cg *cg, struct node *n)
 static void jump_out(struct cg *cg, struct node *n, bool is_break)
 {
 	if (!cg->nloops) {
-		cg_error(cg, n->span, is_break ? "break outside a loop" : "continue outside a loop");
+		cg_error(cg, n->span,
+			 is_break ? "break outside a loop" : "continue outside a loop");
 		return;
 	}
 	ir_br(cg, is_break ? cg->loops[cg->nloops - 1].brk : cg->loops[cg->nloops - 1].cont);
@@ -130,7 +130,7 @@ static void gen_return(struct cg *cg, struct node *n)
 
 void gen_block(struct cg *cg, struct node *block)
 {
-	node_foreach (&block->u.block.stmts, s)
+	node_foreach(&block->u.block.stmts, s)
 		gen_stmt(cg, s);
 }
 

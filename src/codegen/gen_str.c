@@ -83,9 +83,10 @@ LLVMValueRef gen_str_equal(struct cg *cg, struct node *an, struct node *bn, uint
 
 				LLVMBuildCondBr(cg->b, diff, ne, same);
 				ir_set_block(cg, same);
-				LLVMBuildCondBr(cg->b,
-						LLVMBuildICmp(cg->b, LLVMIntEQ, ca, ir_const(cg, 0), ""),
-						eq, next);
+				LLVMBuildCondBr(
+					cg->b,
+					LLVMBuildICmp(cg->b, LLVMIntEQ, ca, ir_const(cg, 0), ""),
+					eq, next);
 			}
 		}
 		ir_set_block(cg, next);

@@ -243,8 +243,8 @@ static LLVMValueRef as_u32(struct cg *cg, LLVMValueRef v)
 
 static const int read_helpers[] = {BPF_FUNC_probe_read_kernel, BPF_FUNC_probe_read_user,
 				   BPF_FUNC_probe_read};
-static const int read_str_helpers[] = {BPF_FUNC_probe_read_kernel_str,
-				       BPF_FUNC_probe_read_user_str, BPF_FUNC_probe_read_str};
+static const int read_str_helpers[] = {BPF_FUNC_probe_read_kernel_str, BPF_FUNC_probe_read_user_str,
+				       BPF_FUNC_probe_read_str};
 
 LLVMValueRef ir_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
 			   int space)
@@ -256,8 +256,8 @@ LLVMValueRef ir_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, L
 	return ir_helper(cg, read_helpers[space], cg->i64, args, 3);
 }
 
-LLVMValueRef ir_probe_read_str(struct cg *cg, LLVMValueRef dst, LLVMValueRef size,
-			       LLVMValueRef src, int space)
+LLVMValueRef ir_probe_read_str(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
+			       int space)
 {
 	LLVMValueRef args[] = {dst, as_u32(cg, size), src};
 
@@ -371,10 +371,10 @@ LLVMValueRef ir_func_begin(struct cg *cg, const char *name, const char *sec)
 	cg->fn = LLVMAddFunction(cg->mod, name, fty);
 	LLVMSetSection(cg->fn, sec);
 	/* nounwind: no .eh_frame section for libbpf to skip */
-	LLVMAddAttributeAtIndex(cg->fn, LLVMAttributeFunctionIndex,
-				LLVMCreateEnumAttribute(cg->ctx,
-							LLVMGetEnumAttributeKindForName("nounwind", 8),
-							0));
+	LLVMAddAttributeAtIndex(
+		cg->fn, LLVMAttributeFunctionIndex,
+		LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8),
+					0));
 	cg->ctx_arg = LLVMGetParam(cg->fn, 0);
 	LLVMSetValueName2(cg->ctx_arg, "ctx", 3);
 	btf_function(cg, cg->fn, name);

@@ -241,7 +241,7 @@ int main(int argc, char **argv)
 			printf("missing map %s\n", prog.maps[i].elf_name);
 	}
 	qsort(lines.items, lines.len, sizeof(void *), cmp_str);
-	vec_foreach (&lines, i)
+	vec_foreach(&lines, i)
 		printf("%s\n", (char *)lines.items[i]);
 	bpf_object__close(o);
 	bt_program_free(&prog);

@@ -12,8 +12,8 @@
 #define CODEGEN_INTERNAL
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <linux/bpf.h>
 #include <errno.h>
+#include <linux/bpf.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,8 +85,8 @@ static int build(void **obj, size_t *len)
 	LLVMBuildCondBr(cg.b, ir_to_bool(&cg, rec), have_rec, out);
 	ir_set_block(&cg, have_rec);
 	ir_store(&cg, rec, ir_const(&cg, (uint64_t)EV_PRINTF << 32 | 7), 8);
-	ir_store(&cg, ir_gep(&cg, rec, 8), LLVMBuildLShr(cg.b, ir_get_pid_tgid(&cg),
-							ir_const(&cg, 32), ""), 8);
+	ir_store(&cg, ir_gep(&cg, rec, 8),
+		 LLVMBuildLShr(cg.b, ir_get_pid_tgid(&cg), ir_const(&cg, 32), ""), 8);
 	ir_ringbuf_submit(&cg, rec);
 	ir_br(&cg, out);
 	ir_set_block(&cg, out);
@@ -141,10 +141,10 @@ int main(void)
 		return 1;
 	}
 	m = bpf_object__find_map_by_name(o, "AT_count");
-	result("plumbing_btf_map", !m				       ? "no map AT_count"
+	result("plumbing_btf_map", !m ? "no map AT_count"
 				   : bpf_map__type(m) != BPF_MAP_TYPE_PERCPU_HASH ? "wrong map type"
-				   : bpf_map__key_size(m) != 8		       ? "wrong key size"
-										: NULL);
+				   : bpf_map__key_size(m) != 8                    ? "wrong key size"
+										  : NULL);
 	err = bpf_object__load(o);
 	if (err) {
 		snprintf(why, sizeof(why), "load: %s", strerror(-err));
@@ -152,10 +152,10 @@ int main(void)
 		return 1;
 	}
 	result("plumbing_load", NULL);
-	result("plumbing_btf", btf_trouble ? "libbpf reported a BTF problem"
-			       : !bpf_object__btf(o) ? "object has no BTF"
+	result("plumbing_btf", btf_trouble                        ? "libbpf reported a BTF problem"
+			       : !bpf_object__btf(o)              ? "object has no BTF"
 			       : bpf_map__btf_key_type_id(m) == 0 ? "map has no BTF key type"
-								 : NULL);
+								  : NULL);
 
 	prog = bpf_object__find_program_by_name(o, "BEGIN_0");
 	err = prog ? bpf_prog_test_run_opts(bpf_program__fd(prog), &topts) : -ENOENT;
