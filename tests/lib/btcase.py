@@ -269,6 +269,25 @@ def kill_group(p, sig=signal.SIGKILL):
         pass
 
 
+def release(workload):
+    """SIGUSR1 to a `ttload -w` workload, once it catches the signal (before
+    that the signal would kill it): SigCgt in /proc/PID/status."""
+    end = time.monotonic() + 5
+    while time.monotonic() < end and workload.poll() is None:
+        try:
+            with open(f"/proc/{workload.pid}/status") as f:
+                cgt = next(l for l in f if l.startswith("SigCgt:"))
+            if int(cgt.split()[1], 16) & (1 << (signal.SIGUSR1 - 1)):
+                break
+        except (OSError, StopIteration, ValueError):
+            break
+        time.sleep(0.01)
+    try:
+        os.kill(workload.pid, signal.SIGUSR1)
+    except ProcessLookupError:
+        pass
+
+
 def drop_marker(b):
     return b"".join(l for l in b.splitlines(True) if MARKER not in l)
 
@@ -368,7 +387,6 @@ class Runner:
             workload = self.spawn_side("exec " + case.get("WORKLOAD"), m, env, side_log)
             sides.append(workload)
             m = dict(m, WPID=str(workload.pid))
-            time.sleep(0.05)  # let it reach its wait for SIGUSR1
         argv = self.build(case, m)
         start = time.monotonic()
         try:
@@ -402,10 +420,7 @@ class Runner:
                     afters.append(a)
                     sides.append(a)
                 if workload is not None:
-                    try:
-                        os.kill(workload.pid, signal.SIGUSR1)
-                    except ProcessLookupError:
-                        pass
+                    release(workload)
             if self.leak_check and p.poll() is None and now >= next_sample:
                 got = fd_bpf_ids(session_pids(p.pid))
                 res.seen[0].update(got[0])
