@@ -34,6 +34,8 @@ struct ev_ctx {
 	struct rt *rt;
 	const struct sink_ops *sink;
 	uint64_t budget_end;
+	size_t bytes;   /* ring buffer bytes consumed by this call */
+	unsigned count; /* records consumed by this call */
 	struct arena scratch;
 	struct strbuf sb;
 	unsigned n;
@@ -304,6 +306,8 @@ static int on_record(void *ctx, void *data, size_t len)
 	struct rt *rt = c->rt;
 
 	rt->events_total++;
+	c->count++;
+	c->bytes += len + 8; /* 8: the ring buffer's record header */
 	/* after exit() nothing is printed until END runs */
 	if (!rt->drop_events)
 		handle_record(c, data, len);
@@ -322,12 +326,15 @@ int events_open(struct rt *rt)
 	struct ev_ctx *c;
 
 	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (rt->epfd < 0) {
+	rt->idle_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (rt->epfd < 0 || rt->idle_epfd < 0) {
 		fprintf(stderr, "ERROR: epoll_create1: %s\n", strerror(errno));
 		return -errno;
 	}
-	if (rt->child.pidfd >= 0)
+	if (rt->child.pidfd >= 0) {
 		epoll_ctl(rt->epfd, EPOLL_CTL_ADD, rt->child.pidfd, &ev);
+		epoll_ctl(rt->idle_epfd, EPOLL_CTL_ADD, rt->child.pidfd, &ev);
+	}
 	if (!rt->prog->ringbuf_name)
 		return 0;
 	m = bpf_object__find_map_by_name(rt->obj, rt->prog->ringbuf_name);
@@ -336,6 +343,7 @@ int events_open(struct rt *rt)
 			rt->prog->ringbuf_name);
 		return -ENOENT;
 	}
+	rt->ring_bytes = bpf_map__max_entries(m);
 	c = xcalloc(1, sizeof(*c));
 	c->rt = rt;
 	rt->ev = c;
@@ -364,11 +372,15 @@ int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_e
 		return 0;
 	c->sink = sink;
 	c->budget_end = budget_end_ns;
+	c->count = 0;
+	c->bytes = 0;
 	n = ring_buffer__consume(rt->rb);
 	arena_free(&c->scratch);
-	if (n == EV_STOP)
-		return 1;
-	return n < 0 ? n : 0;
+	rt->consume_more = n == EV_STOP;
+	rt->consume_bytes = c->bytes;
+	if (n < 0 && n != EV_STOP)
+		return n;
+	return (int)c->count;
 }
 
 void events_check_lost(struct rt *rt, const struct sink_ops *sink)
@@ -406,5 +418,8 @@ void events_close(struct rt *rt)
 	}
 	if (rt->epfd >= 0)
 		close(rt->epfd);
+	if (rt->idle_epfd >= 0)
+		close(rt->idle_epfd);
 	rt->epfd = -1;
+	rt->idle_epfd = -1;
 }

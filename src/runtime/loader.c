@@ -217,6 +217,7 @@ int rt_open(struct rt **out, struct bt_program *prog, const struct bt_opts *opts
 	rt->prog = prog;
 	rt->opts = opts;
 	rt->epfd = -1;
+	rt->idle_epfd = -1;
 	rt->lost_fd = -1;
 	rt->child.go_fd = -1;
 	rt->child.pidfd = -1;
@@ -378,10 +379,10 @@ size_t rt_nattached(const struct rt *rt)
 
 /* Wait for the ring buffer or the child, with the caller's signals let in
  * only while waiting (see rt_poll). */
-static int poll_wait(struct rt *rt, int ms, const sigset_t *wait_mask)
+static int poll_wait(int epfd, int ms, const sigset_t *wait_mask)
 {
 	struct epoll_event ev[4];
-	int n = epoll_pwait(rt->epfd, ev, ARRAY_SIZE(ev), ms, wait_mask);
+	int n = epoll_pwait(epfd, ev, ARRAY_SIZE(ev), ms, wait_mask);
 
 	return n < 0 ? -errno : n;
 }
@@ -410,12 +411,14 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 	rt->caller_mask = old;
 	for (;;) {
 		uint64_t now;
-		int wait_ms;
+		int wait_ms, epfd = rt->epfd, n;
 
 		/* a slice at most: then look at signals (the wait) again */
-		err = events_consume(rt, sink, rt_now_ns() + RT_CONSUME_SLICE_NS);
-		if (err < 0)
+		n = events_consume(rt, sink, rt_now_ns() + RT_CONSUME_SLICE_NS);
+		if (n < 0) {
+			err = n;
 			break;
+		}
 		if (rt->exit_requested || child_check_exited(rt))
 			break;
 		now = rt_now_ns();
@@ -424,8 +427,19 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 		wait_ms = (int)((deadline - now + 999999) / 1000000);
 		if (wait_ms > RT_TICK_MS)
 			wait_ms = RT_TICK_MS;
-		/* records left over (slice spent): only look for signals */
-		err = poll_wait(rt, err > 0 ? 0 : wait_ms, &old);
+		if (rt->consume_more) {
+			/* records left over (slice spent): only look for signals */
+			wait_ms = 0;
+		} else if (n > 0) {
+			/* Busy: sleep a tick whatever the ring says. A producer
+			 * only wakes a consumer that has caught up, so reading
+			 * every record at once would cost one wakeup per
+			 * record; read in batches, sooner when the ring fills. */
+			epfd = rt->idle_epfd;
+			if (rt->consume_bytes > rt->ring_bytes / 4)
+				wait_ms = wait_ms < 1 ? wait_ms : 1;
+		}
+		err = poll_wait(epfd, wait_ms, &old);
 		if (err == -EINTR) {
 			/* a signal: let the caller look at its flags now */
 			events_consume(rt, sink, rt_now_ns() + RT_CONSUME_SLICE_NS);

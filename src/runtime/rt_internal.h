@@ -48,6 +48,10 @@ struct rt {
 	struct ev_ctx *ev;    /* events.c's consumer state */
 	struct syms *syms;    /* symbol tables, loaded on first use */
 	int epfd;             /* ring buffer's epoll fd + child pidfd */
+	int idle_epfd;        /* child pidfd only: waits that ignore the ring */
+	size_t ring_bytes;    /* the ring buffer's size */
+	size_t consume_bytes; /* bytes the last events_consume took */
+	bool consume_more;    /* the last events_consume stopped on its budget */
 	sigset_t caller_mask; /* signal mask outside rt_poll: system() runs with it */
 	uint64_t events_total;
 	uint64_t lost_total;     /* as last reported */
@@ -94,8 +98,8 @@ void rt_detach_all(struct rt *rt);
 /* events.c */
 int events_open(struct rt *rt);
 /* consume what is in the ring buffer; stops early once budget_end_ns is
- * passed (0 = no budget: drain everything). 1: stopped with records left,
- * 0: drained, -errno. */
+ * passed (0 = no budget: drain everything), then sets rt->consume_more.
+ * Returns the records consumed, or -errno. */
 int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_end_ns);
 void events_check_lost(struct rt *rt, const struct sink_ops *sink);
 void events_close(struct rt *rt);
