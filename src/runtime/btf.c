@@ -46,6 +46,15 @@ struct kbtf {
 	char *aff_text;
 	struct vec aff;
 	int aff_err; /* 0 = not loaded yet, 1 = loaded, -errno = unreadable */
+	/* vmlinux enumerators sorted by name; built on first question */
+	struct kbtf_enumerator *enums;
+	size_t nenums;
+	bool enums_built;
+};
+
+struct kbtf_enumerator {
+	const char *name; /* into vmlinux BTF */
+	int64_t value;
 };
 
 struct kbtf *kbtf_open(void)
@@ -73,6 +82,7 @@ void kbtf_close(struct kbtf *kb)
 	free(kb->cache);
 	free(kb->aff_text);
 	vec_free(&kb->aff);
+	free(kb->enums);
 	free(kb);
 }
 
@@ -721,4 +731,67 @@ int kbtf_arg_lines(struct kbtf *kb, const char *name, bool raw_tp, struct vec *o
 		added++;
 	}
 	return added;
+}
+
+static int cmp_enumerator(const void *a, const void *b)
+{
+	return strcmp(((const struct kbtf_enumerator *)a)->name,
+		      ((const struct kbtf_enumerator *)b)->name);
+}
+
+static void build_enums(struct kbtf *kb)
+{
+	const struct btf *b = kb->vmlinux;
+	uint32_t cnt = btf__type_cnt(b);
+	size_t cap = 0;
+
+	kb->enums_built = true;
+	for (uint32_t id = 1; id < cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+		int n = btf_vlen(t);
+
+		if (!btf_is_any_enum(t))
+			continue;
+		for (int i = 0; i < n; i++) {
+			struct kbtf_enumerator e;
+
+			if (btf_is_enum(t)) {
+				const struct btf_enum *en = btf_enum(t) + i;
+
+				e.name = btf__name_by_offset(b, en->name_off);
+				/* kflag: signed values; else the u32 bits as unsigned */
+				e.value = btf_kflag(t) ? (int64_t)en->val
+						       : (int64_t)(uint32_t)en->val;
+			} else {
+				const struct btf_enum64 *en = btf_enum64(t) + i;
+
+				e.name = btf__name_by_offset(b, en->name_off);
+				e.value = (int64_t)btf_enum64_value(en);
+			}
+			if (!e.name || !*e.name)
+				continue;
+			if (kb->nenums == cap) {
+				cap = cap ? 2 * cap : 4096;
+				kb->enums = xrealloc(kb->enums, cap * sizeof(*kb->enums));
+			}
+			kb->enums[kb->nenums++] = e;
+		}
+	}
+	if (kb->nenums)
+		qsort(kb->enums, kb->nenums, sizeof(*kb->enums), cmp_enumerator);
+}
+
+bool kbtf_enum_value(struct kbtf *kb, const char *name, int64_t *value)
+{
+	struct kbtf_enumerator key = {.name = name}, *e;
+
+	if (!kb || !name)
+		return false;
+	if (!kb->enums_built)
+		build_enums(kb);
+	e = kb->nenums ? bsearch(&key, kb->enums, kb->nenums, sizeof(key), cmp_enumerator) : NULL;
+	if (!e)
+		return false;
+	*value = e->value;
+	return true;
 }

@@ -139,6 +139,9 @@ int kbtf_traceable(struct kbtf *kb, const char *func);
 int kbtf_traceable_funcs(struct kbtf *kb, struct vec *out);
 /* -lv lines "struct file * file", ..., "ssize_t retval" (xmalloc'd) */
 int kbtf_arg_lines(struct kbtf *kb, const char *name, bool raw_tp, struct vec *out);
+/* a kernel enumerator's value by name ("TCP_ESTABLISHED" -> 1), from the
+ * enums of vmlinux BTF (indexed once per kb); false when unknown */
+bool kbtf_enum_value(struct kbtf *kb, const char *name, int64_t *value);
 
 /* wanted by sema (sema_consts.c), btf.c: the value of a kernel enumerator
  * ("TCP_SYN_SENT", "SKB_DROP_REASON_NOT_SPECIFIED"); false if none. */

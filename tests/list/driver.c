@@ -11,6 +11,7 @@
  *   driver ksym NAME              kaddr then back: "name+0"
  *   driver uoff PATH FUNC         elf_cache_func: file offset (hex)
  *   driver resolve NAME           bin_resolve
+ *   driver enum NAME              kbtf_enum_value
  *   driver usdt PATH              elf_usdt_notes: "prov:name pc_off sema_off args"
  */
 #include "runtime/runtime.h"
@@ -180,6 +181,15 @@ int main(int argc, char **argv)
 			       u->args);
 		}
 		usdt_notes_free(&v);
+	} else if (!strcmp(argv[1], "enum") && argc == 3) {
+		struct kbtf *kb = kbtf_open();
+		int64_t v;
+
+		if (kbtf_enum_value(kb, argv[2], &v))
+			printf("%lld\n", (long long)v);
+		else
+			printf("none\n");
+		kbtf_close(kb);
 	} else if (!strcmp(argv[1], "resolve") && argc == 3) {
 		char *p = bin_resolve(argv[2]);
 

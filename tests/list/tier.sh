@@ -241,6 +241,10 @@ grep -q '^  int32 pid @' "$out/btf_task.out" && grep -q ' bits ' "$out/btf_task.
 	grep -q '^  uint8\[16\] comm @' "$out/btf_task.out" &&
 	pass btf_task_struct || fail btf_task_struct "pid/comm/bitfields not found"
 
+# kernel enumerators by name (values fixed by the kernel's UAPI)
+got="$("$D" enum TCP_ESTABLISHED) $("$D" enum BPF_MAP_TYPE_RINGBUF) $("$D" enum PERF_COUNT_SW_CPU_CLOCK) $("$D" enum NO_SUCH_ENUMERATOR_TT)"
+[ "$got" = "1 27 0 none" ] && pass btf_enum_values || fail btf_enum_values "got '$got'"
+
 # errors: exit status non-zero, nothing on stdout
 err_case() {
 	local name=$1 search=$2
