@@ -419,13 +419,10 @@ static const struct provider_spec providers[] = {
 	{"asyncwatchpoint", "aw", NULL, PK_WATCHPOINT, parse_watchpoint},
 };
 
-/* Providers bpftrace 0.17 has and tracetop does not (yet): a located error
- * rather than "Invalid probe type". */
+/* Providers bpftrace (0.17 or later) has and tracetop does not (yet): a
+ * located error rather than "Invalid probe type". */
 static const char *const unsupported[] = {
-	"lsm",
-	"l",
-	"iter",
-	"it",
+	"lsm", "l", "iter", "it", "self", "test", "bench",
 };
 
 const char *probe_kind_name(enum probe_kind k)
