@@ -140,6 +140,9 @@ void sema_map_agg(struct sema *s, struct node *map, enum map_agg agg, const stru
 		  struct span sp);
 void sema_maps_finish(struct sema *s);
 
+/* sema_dump.c: checks the frontend.h contract, prints and counts violations */
+int sema_verify(const struct ast *ast, FILE *f);
+
 /* sema_printf.c */
 void sema_check_format(struct sema *s, struct node *call, const char *fn, const char *fmt,
 		       struct node *args);

@@ -254,3 +254,108 @@ void sema_dump(const struct ast *ast, const struct bt_program *prog, FILE *f)
 		fputs("\"\n", f);
 	}
 }
+
+/* Checks the contract in frontend.h on a typed AST; prints each violation
+ * and returns how many there were (for tests). */
+static int verify_node(const struct node *n, bool expr, FILE *f);
+
+static int verify_list(const struct node_list *l, bool expr, FILE *f)
+{
+	int bad = 0;
+	node_foreach(l, n) bad += verify_node(n, expr, f);
+	return bad;
+}
+
+static int verify_node(const struct node *n, bool expr, FILE *f)
+{
+	int bad = 0;
+
+	if (!n)
+		return 0;
+	if (expr && !n->type) {
+		fprintf(f, "untyped node kind %d at %u\n", (int)n->kind, n->span.lo);
+		bad++;
+	}
+	switch (n->kind) {
+	case N_PARAM:
+	case N_PARAM_COUNT:
+	case N_SIZEOF:
+	case N_OFFSETOF:
+		fprintf(f, "unfolded node kind %d at %u\n", (int)n->kind, n->span.lo);
+		return bad + 1;
+	case N_CALL:
+		if (n->u.call.fn == F_UNKNOWN)
+			fprintf(f, "unresolved call at %u\n", n->span.lo), bad++;
+		return bad + verify_list(&n->u.call.args, true, f);
+	case N_MAP:
+		if (n->u.map.map_id < 0)
+			fprintf(f, "map without id at %u\n", n->span.lo), bad++;
+		return bad + verify_list(&n->u.map.keys, true, f);
+	case N_VAR:
+		if (n->u.var.var_id < 0)
+			fprintf(f, "var without id at %u\n", n->span.lo), bad++;
+		return bad;
+	case N_BINOP:
+		return bad + verify_node(n->u.binop.lhs, true, f) + verify_node(n->u.binop.rhs, true, f);
+	case N_UNOP:
+		return bad + verify_node(n->u.unop.operand, true, f);
+	case N_TERNARY:
+		return bad + verify_node(n->u.ternary.cond, true, f) +
+		       verify_node(n->u.ternary.then, true, f) + verify_node(n->u.ternary.els, true, f);
+	case N_FIELD:
+		if (!n->u.field.fld)
+			fprintf(f, "field without record field at %u\n", n->span.lo), bad++;
+		return bad + verify_node(n->u.field.base, true, f);
+	case N_INDEX:
+		return bad + verify_node(n->u.index.base, true, f) +
+		       verify_node(n->u.index.index, true, f);
+	case N_TUPLE:
+		return bad + verify_list(&n->u.tuple.elems, true, f);
+	case N_TUPLE_GET:
+		return bad + verify_node(n->u.tuple_get.base, true, f);
+	case N_CAST:
+		return bad + verify_node(n->u.cast.operand, true, f);
+	case N_EXPR_STMT:
+		return verify_node(n->u.expr_stmt.expr, true, f);
+	case N_ASSIGN:
+		return verify_node(n->u.assign.lhs, true, f) + verify_node(n->u.assign.rhs, true, f);
+	case N_IF:
+		return verify_node(n->u.if_.cond, true, f) + verify_node(n->u.if_.then, false, f) +
+		       verify_node(n->u.if_.els, false, f);
+	case N_UNROLL:
+		if (!n->u.unroll.count || n->u.unroll.count->kind != N_INT)
+			fprintf(f, "unroll count not folded at %u\n", n->span.lo), bad++;
+		return bad + verify_node(n->u.unroll.body, false, f);
+	case N_WHILE:
+		return verify_node(n->u.while_.cond, true, f) + verify_node(n->u.while_.body, false, f);
+	case N_FOR:
+		return verify_node(n->u.for_.var, true, f) + verify_node(n->u.for_.map, true, f) +
+		       verify_node(n->u.for_.body, false, f);
+	case N_RETURN:
+		return verify_node(n->u.ret.expr, true, f);
+	case N_BLOCK:
+		return verify_list(&n->u.block.stmts, false, f);
+	default:
+		return bad;
+	}
+}
+
+int sema_verify(const struct ast *ast, FILE *f)
+{
+	int bad = 0;
+
+	node_foreach(&ast->probes, p)
+	{
+		const struct probe_info *info = p->u.probe.info;
+		if (!info) {
+			fprintf(f, "probe without info\n");
+			bad++;
+			continue;
+		}
+		for (size_t i = 0; i < info->nfns; i++) {
+			bad += verify_node(info->fns[i].pred, true, f);
+			bad += verify_node(info->fns[i].body, false, f);
+		}
+	}
+	return bad;
+}
