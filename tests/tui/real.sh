@@ -7,8 +7,19 @@ R=$OUT/real
 mkdir -p "$R/bin"
 # a copy: others relink ./tracetop while the tests run; themes/ next to it
 TT=$R/bin/tracetop
-rm -rf "$R/bin/themes"
-cp "$ROOT/tracetop" "$TT" 2>/dev/null && cp -r "$ROOT/themes" "$R/bin/themes"
+rm -rf "$R/bin/themes" "$TT"
+cp -r "$ROOT/themes" "$R/bin/themes"
+# a relink in progress leaves an empty or partial file: copy a whole one
+for _ in $(seq 60); do
+	if [ "$(head -c 4 "$ROOT/tracetop" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; then
+		cp "$ROOT/tracetop" "$TT.tmp" 2>/dev/null
+		if [ "$(timeout 20 "$TT.tmp" --plain -e 'BEGIN { printf("ok\n"); exit(); }' 2>/dev/null | grep -c '^ok$')" = 1 ]; then
+			mv "$TT.tmp" "$TT"
+			break
+		fi
+	fi
+	sleep 1
+done
 
 # programs (ids) a process holds open, from /proc/PID/fdinfo
 progs_of() {
@@ -42,10 +53,10 @@ wait_screen() {
 
 if [ "$(id -u)" != 0 ]; then
 	skip tui-real "needs root (BPF)"
-elif [ ! -x "$TT" ]; then
+elif [ ! -x "$ROOT/tracetop" ]; then
 	skip tui-real "./tracetop not built"
-elif ! timeout 10 "$TT" --plain -e 'BEGIN { exit(); }' >/dev/null 2>&1; then
-	skip tui-real "./tracetop cannot run a program yet"
+elif [ ! -x "$TT" ]; then
+	skip tui-real "./tracetop cannot run a program (BEGIN { printf })"
 else
 	mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 	LOAD=$R/ttload # a dd with a name of its own: its comm identifies our workload
