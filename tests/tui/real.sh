@@ -44,7 +44,7 @@ progs_gone() {
 }
 # wait until the dashboard shows a table or histogram
 wait_screen() {
-	for _ in $(seq 100); do
+	for _ in $(seq 200); do
 		cap "$1" | grep -qE "$2" && return 0
 		sleep 0.1
 	done
