@@ -147,7 +147,7 @@ fi
 LOADCMD="$HERE/guard.sh taskset -c $LCPU $B/sysloop getppid $N $REPS"
 overhead_one() { # LABEL SECTION NAME CMD...
 	local l=$1 sec=$2 name=$3; shift 3
-	local bare res o g tr_ns
+	local bare='' res='' o='' g='' tr_ns='' ok=0
 	for _ in 1 2 3; do
 		o=$(TRACER_PID=-1 $LOADCMD | tail -2)
 		g=$(tail -1 <<<"$o") o=$(head -1 <<<"$o")
@@ -158,8 +158,13 @@ overhead_one() { # LABEL SECTION NAME CMD...
 		g=$(tail -1 "$SHM/load.txt") o=$(tail -2 "$SHM/load.txt" | head -1)
 		log "  load: $o $g"
 		[ "$(kv foreign_before "$g")$(kv foreign_after "$g")" = 00 ] || { say "  $name ($l): foreign syscall probes ($g), retry"; sleep 5; continue; }
+		ok=1
 		break
 	done
+	if [ "$ok" != 1 ]; then
+		say "  $name ($l): no clean sample in 3 tries (other processes trace syscalls), skipped"
+		return
+	fi
 	tr_ns=$(kv cpu_med "$o")
 	if [ -z "$tr_ns" ] || [ "$(kv status "$res")" != 0 ]; then
 		say "  $name ($l) failed: $res"; return
