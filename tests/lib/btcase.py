@@ -135,8 +135,7 @@ def bpftool_ids(what):
         items = json.loads(r.stdout.decode() or "[]")
     except (OSError, ValueError, subprocess.TimeoutExpired):
         return None
-    key = "id"
-    return {i[key]: i for i in items if key in i}
+    return {i["id"]: i for i in items if "id" in i}
 
 
 def bpf_snapshot():
@@ -599,7 +598,11 @@ def main():
 
     cases = []
     for f in a.files:
-        cases += parse_file(f)
+        try:
+            cases += parse_file(f)
+        except (SyntaxError, OSError) as e:
+            print(f"FAIL {os.path.basename(f)}: bad case file: {e}")
+            return 1
     names = set()
     for c in cases:
         if c.name in names:
