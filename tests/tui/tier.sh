@@ -201,13 +201,13 @@ if want driver; then
 	fi
 	# keys: help, pause, filter, zoom, sort
 	tm send-keys -t drv h
-	sleep 0.3
+	sleep 0.5
 	if cap drv | grep -q 'tracetop keys'; then pass tty-key-help; else fail tty-key-help "no help overlay"; fi
 	tm send-keys -t drv x
-	sleep 0.3
+	sleep 0.5
 	if cap drv | grep -q 'tracetop keys'; then fail tty-key-help-close "help still shown"; else pass tty-key-help-close; fi
 	tm send-keys -t drv p
-	sleep 0.3
+	sleep 0.5
 	c1=$(cap drv)
 	if echo "$c1" | head -1 | grep -q PAUSED; then pass tty-key-pause; else fail tty-key-pause "no PAUSED"; fi
 	sleep 1.3
@@ -218,10 +218,10 @@ if want driver; then
 		fail tty-pause-freezes "panels changed while paused"
 	fi
 	tm send-keys -t drv space
-	sleep 0.3
+	sleep 0.5
 	if cap drv | head -1 | grep -q PAUSED; then fail tty-key-resume "still PAUSED"; else pass tty-key-resume; fi
 	tm send-keys -t drv / s s Enter
-	sleep 0.3
+	sleep 0.5
 	f=$(cap drv)
 	if echo "$f" | grep -q '^sshd' && ! echo "$f" | grep -q '^bash' && echo "$f" | grep -q 'filter: ss'; then
 		pass tty-key-filter
@@ -229,19 +229,19 @@ if want driver; then
 		fail tty-key-filter "filter not applied"
 	fi
 	tm send-keys -t drv / Escape
-	sleep 0.3
+	sleep 0.5
 	if cap drv | grep -q '^bash'; then pass tty-key-filter-clear; else fail tty-key-filter-clear "rows still filtered"; fi
 	tm send-keys -t drv s
-	sleep 0.3
+	sleep 0.5
 	if cap drv | grep -q 'RATE/sv'; then pass tty-key-sort; else fail tty-key-sort "sort did not move to RATE/s"; fi
 	tm send-keys -t drv r
-	sleep 0.3
+	sleep 0.5
 	if cap drv | grep -q 'RATE/s^'; then pass tty-key-reverse; else fail tty-key-reverse "no reversed marker"; fi
 	tm send-keys -t drv +
-	sleep 0.3
+	sleep 0.5
 	if cap drv | head -1 | grep -q 'every 2s'; then pass tty-key-interval; else fail tty-key-interval "interval not 2s"; fi
 	tm send-keys -t drv - t
-	sleep 0.3
+	sleep 0.5
 	if cap drv | grep -q 'theme mono'; then pass tty-key-theme; else fail tty-key-theme "theme did not cycle to mono"; fi
 	# resize: smaller, too small, back
 	tm resize-window -t drv -x 50 -y 14
@@ -291,36 +291,36 @@ if want driver; then
 	start drv6 100 40 "$D/dash" "$DRIVE" --tty "$D/dash.script"
 	sleep 1.5
 	tm send-keys -t drv6 Tab
-	sleep 0.3
+	sleep 0.5
 	if cap drv6 | grep -q '^>@ns '; then pass tty-key-tab; else fail tty-key-tab "focus not on the second panel"; fi
 	tm send-keys -t drv6 BTab
-	sleep 0.3
+	sleep 0.5
 	if cap drv6 | grep -q '^>@by '; then pass tty-key-shift-tab; else fail tty-key-shift-tab "focus not back on the first panel"; fi
 	tm send-keys -t drv6 Enter
-	sleep 0.3
+	sleep 0.5
 	z=$(cap drv6)
 	if echo "$z" | grep -q '^>@by ' && ! echo "$z" | grep -q '^ @ns '; then pass tty-key-zoom; else fail tty-key-zoom "other panels still shown"; fi
 	tm send-keys -t drv6 Enter
-	sleep 0.3
+	sleep 0.5
 	if cap drv6 | grep -q '^ @ns '; then pass tty-key-unzoom; else fail tty-key-unzoom "panels not back"; fi
 	tm send-keys -t drv6 d
-	sleep 0.3
+	sleep 0.5
 	if cap drv6 | grep -q 'share of rate'; then pass tty-key-rate-total; else fail tty-key-rate-total "no rate mode"; fi
 	tm send-keys -t drv6 d c
-	sleep 0.3
+	sleep 0.5
 	if cap drv6 | grep -q 'cleared @by'; then pass tty-key-clear; else fail tty-key-clear "no clear status"; fi
 	tm send-keys -t drv6 BTab Up Up Up
-	sleep 0.3
+	sleep 0.5
 	if cap drv6 | grep -qE '^>output .* ([3-9]|[1-9][0-9]+) below'; then pass tty-key-scroll-up; else fail tty-key-scroll-up "log not scrolled up"; fi
 	tm send-keys -t drv6 End
-	sleep 0.3
+	sleep 0.5
 	if cap drv6 | grep -q '^>output .* below'; then fail tty-key-end "log still scrolled"; else pass tty-key-end; fi
 	tm send-keys -t drv6 Home
-	sleep 0.3
+	sleep 0.5
 	l=$(cap drv6)
 	if echo "$l" | grep -q '^>output .* below' && echo "$l" | grep -q '^read bash'; then pass tty-key-home; else fail tty-key-home "log not at its first line"; fi
 	tm send-keys -t drv6 PgDn
-	sleep 0.3
+	sleep 0.5
 	if cap drv6 | grep -q '^read bash'; then fail tty-key-pgdn "still at the first line"; else pass tty-key-pgdn; fi
 	tm send-keys -t drv6 q
 	check_restored tty-dash-quit drv6 "$D/dash" && pass tty-dash-quit
