@@ -3,7 +3,7 @@
 
 LLVM_CONFIG ?= llvm-config-19
 CC          ?= gcc
-PKGS        := libbpf libelf ncursesw zlib
+PKGS        := libbpf libelf ncursesw zlib libmicrohttpd
 
 LLVM_CFLAGS := $(shell $(LLVM_CONFIG) --cflags 2>/dev/null | sed 's/-std=[^ ]*//')
 LLVM_LIBS   := $(shell $(LLVM_CONFIG) --ldflags --libs 2>/dev/null) $(shell $(LLVM_CONFIG) --system-libs 2>/dev/null)
@@ -12,7 +12,7 @@ PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -MMD -MP
-LDLIBS  += $(LLVM_LIBS) $(PKG_LIBS) -lm
+LDLIBS  += $(LLVM_LIBS) $(PKG_LIBS) -lm -lpthread
 
 SRCS    := $(sort $(wildcard src/*.c src/*/*.c))
 OBJS    := $(SRCS:src/%.c=build/%.o)

@@ -345,6 +345,14 @@ struct bt_runtime_error {
 	struct span span;
 };
 
+/* Where a map comes from in the source (for metrics labels and HELP). */
+struct bt_map_meta {
+	const char *name;        /* "@x", as in prog->maps */
+	uint32_t line;           /* 1-based line of the map's first use */
+	uint32_t nkeys;          /* keys of its first keyed use */
+	const char **key_names;  /* nkeys: builtin name ("comm", "pid") or NULL */
+};
+
 struct bt_program {
 	void *obj;       /* BPF ELF object in memory (heap) */
 	size_t obj_len;
@@ -361,6 +369,9 @@ struct bt_program {
 	const char *ustack_map;
 	bool needs_cpid;           /* the program reads cpid */
 	struct arena types;        /* owns the types the program points to */
+	/* sema_maps.c, for the metrics exporter: nmaps entries in prog->maps
+	 * order (allocated in types), or NULL */
+	struct bt_map_meta *map_meta;
 };
 
 void bt_program_free(struct bt_program *p);

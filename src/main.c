@@ -14,6 +14,7 @@
 #include "bt.h"
 #include "codegen/codegen.h"
 #include "frontend/frontend.h"
+#include "metrics/metrics.h"
 #include "output/output.h"
 #include "runtime/runtime.h"
 #include "tui/tui.h"
@@ -21,8 +22,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t exit_signal;
@@ -48,6 +51,8 @@ enum long_opt {
 	OPT_DEFAULT,
 	OPT_NO_WARNINGS,
 	OPT_DRY_RUN,
+	OPT_PROMETHEUS,
+	OPT_PROM_MAX_SERIES,
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +68,8 @@ static const struct option long_opts[] = {
 	{"default", no_argument, NULL, OPT_DEFAULT},
 	{"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"prometheus", required_argument, NULL, OPT_PROMETHEUS},
+	{"prometheus-max-series", required_argument, NULL, OPT_PROM_MAX_SERIES},
 	{NULL, 0, NULL, 0},
 };
 
@@ -103,6 +110,12 @@ static void usage(FILE *f)
 	      "    --unicode          block characters for bars\n"
 	      "    --print-on-exit    print the classic map dump after the dashboard closes\n"
 	      "    --default          run the built-in default program\n"
+	      "\n"
+	      "PROMETHEUS OPTIONS (in every mode; -q --prometheus prints nothing):\n"
+	      "    --prometheus [ADDR:]PORT    serve the maps as metrics on\n"
+	      "                                http://ADDR:PORT/metrics (ADDR 127.0.0.1)\n"
+	      "    --prometheus-max-series N   series per map before the smallest fold\n"
+	      "                                into one __other__ series (default 500)\n"
 	      "\n"
 	      "ENVIRONMENT:\n"
 	      "    BPFTRACE_STRLEN        [default: 64] bytes per str()\n"
@@ -151,6 +164,8 @@ static char *read_all(FILE *f, size_t *len)
 struct cli {
 	struct bt_opts o;
 	bool list, list_verbose, info, use_default;
+	const char *prometheus; /* --prometheus [ADDR:]PORT */
+	size_t prom_max_series;
 };
 
 /* Returns -1 to continue, else the exit status. */
@@ -279,6 +294,29 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		case OPT_DRY_RUN:
 			o->dry_run = true;
 			break;
+		case OPT_PROMETHEUS: {
+			char addr[64];
+			uint16_t port;
+			if (metrics_parse_listen(optarg, addr, sizeof(addr), &port)) {
+				fprintf(stderr, "ERROR: --prometheus '%s': expected [ADDR:]PORT\n",
+					optarg);
+				return 1;
+			}
+			c->prometheus = optarg;
+			break;
+		}
+		case OPT_PROM_MAX_SERIES: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (*end || n == 0 || n > 1000000) {
+				fprintf(stderr, "ERROR: --prometheus-max-series '%s': expected 1 to "
+						"1000000\n",
+					optarg);
+				return 1;
+			}
+			c->prom_max_series = n;
+			break;
+		}
 		default:
 			usage(stderr);
 			return 1;
@@ -384,14 +422,30 @@ static bool want_dashboard(const struct bt_opts *o)
 	       isatty(STDIN_FILENO) && term && *term && strcmp(term, "dumb");
 }
 
+/* --prometheus: hand the exporter a fresh snapshot when one is due */
+static void metrics_tick(struct metrics *m, struct rt *rt)
+{
+	struct timespec a, b;
+
+	if (!m || !metrics_due(m))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	struct snapshot *s = rt_snapshot(rt);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (s)
+		metrics_publish(m, s,
+				(uint64_t)((b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec)));
+}
+
 /* The classic mode: events to the sink as they come, maps at exit. */
-static int run_plain(struct rt *rt, const struct sink_ops *sink)
+static int run_plain(struct rt *rt, const struct sink_ops *sink, struct metrics *m)
 {
 	int rc = 0;
 
 	if (rt_start(rt, sink))
 		return 1;
 	while (!exit_signal) {
+		metrics_tick(m, rt);
 		int r = rt_poll(rt, 100, sink);
 		if (r < 0) {
 			rc = 1;
@@ -407,6 +461,7 @@ static int run_plain(struct rt *rt, const struct sink_ops *sink)
 struct dash_ctx {
 	struct rt *rt;
 	const struct sink_ops *tui_sink;
+	struct metrics *metrics;
 };
 
 static int dash_poll(void *ctx, int timeout_ms, const struct sink_ops *sink)
@@ -415,6 +470,7 @@ static int dash_poll(void *ctx, int timeout_ms, const struct sink_ops *sink)
 
 	if (exit_signal)
 		return 1;
+	metrics_tick(c->metrics, c->rt);
 	return rt_poll(c->rt, timeout_ms, sink);
 }
 
@@ -428,9 +484,10 @@ static int dash_clear(void *ctx, const char *name)
 	return rt_clear_map(((struct dash_ctx *)ctx)->rt, name);
 }
 
-static int run_dashboard(struct rt *rt, const struct bt_opts *o, const struct source *src)
+static int run_dashboard(struct rt *rt, const struct bt_opts *o, const struct source *src,
+			 struct metrics *m)
 {
-	struct dash_ctx c = {.rt = rt};
+	struct dash_ctx c = {.rt = rt, .metrics = m};
 	struct tui_source ts = {
 		.poll = dash_poll,
 		.snapshot = dash_snapshot,
@@ -466,9 +523,11 @@ static int run_dashboard(struct rt *rt, const struct bt_opts *o, const struct so
 	return rc;
 }
 
-static int run(const struct bt_opts *o, const struct source *src, struct bt_program *prog)
+static int run(const struct cli *c, const struct source *src, struct bt_program *prog)
 {
+	const struct bt_opts *o = &c->o;
 	struct rt *rt = NULL;
+	struct metrics *m = NULL;
 	FILE *out_file = stdout;
 	int rc;
 
@@ -486,14 +545,35 @@ static int run(const struct bt_opts *o, const struct source *src, struct bt_prog
 			fclose(out_file);
 		return 1;
 	}
-	if (want_dashboard(o)) {
-		rc = run_dashboard(rt, o, src);
+	if (c->prometheus) {
+		struct metrics_opts mo = {
+			.listen = c->prometheus,
+			.interval_s = o->interval_s,
+			.doc = {.meta = prog->map_meta,
+				.nmeta = prog->map_meta ? prog->nmaps : 0,
+				.program = src->text,
+				.max_series = c->prom_max_series ? c->prom_max_series
+								 : METRICS_DEFAULT_MAX_SERIES},
+		};
+		m = metrics_start(&mo);
+		if (!m) {
+			rt_close(rt);
+			if (out_file != stdout)
+				fclose(out_file);
+			return 1;
+		}
+	}
+	if (c->prometheus && o->quiet && !o->output_file) {
+		rc = run_plain(rt, metrics_quiet_sink(), m); /* headless */
+	} else if (want_dashboard(o)) {
+		rc = run_dashboard(rt, o, src, m);
 	} else {
 		struct output *out = o->format == OUT_JSON ? output_new_json(out_file, o)
 							   : output_new_text(out_file, o);
-		rc = run_plain(rt, output_sink(out));
+		rc = run_plain(rt, output_sink(out), m);
 		output_free(out);
 	}
+	metrics_stop(m);
 	rt_close(rt);
 	if (out_file != stdout)
 		fclose(out_file);
@@ -524,7 +604,7 @@ int main(int argc, char **argv)
 
 	rc = compile(&c.o, &src, &prog);
 	if (!rc && !c.o.dry_run)
-		rc = run(&c.o, &src, &prog);
+		rc = run(&c, &src, &prog);
 	bt_program_free(&prog);
 	free(owned);
 	return rc;

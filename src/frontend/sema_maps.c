@@ -218,6 +218,51 @@ void sema_map_agg(struct sema *s, struct node *map, enum map_agg agg, const stru
 		m->value = vt; /* signed wins once any signed value is aggregated */
 }
 
+/* The first keyed use of each map names its label keys (builtins only). */
+static void meta_keys(struct sema *s, struct node *n, void *arg)
+{
+	struct bt_map_meta *meta = arg;
+
+	if (n->kind != N_MAP || !n->u.map.keys.len)
+		return;
+	struct sema_map *m = sema_map_get(s, n);
+	struct bt_map_meta *mm = &meta[m->id];
+	if (mm->key_names)
+		return;
+	mm->nkeys = (uint32_t)n->u.map.keys.len;
+	mm->key_names = arena_alloc(s->a, sizeof(*mm->key_names) * mm->nkeys);
+	uint32_t i = 0;
+	node_foreach(&n->u.map.keys, k)
+	{
+		if (k->kind == N_BUILTIN && k->u.builtin.name)
+			mm->key_names[i] = arena_printf(s->a, "%s", k->u.builtin.name);
+		i++;
+	}
+}
+
+/* prog->map_meta: each map's first line and its key names, for metrics. */
+static void maps_meta(struct sema *s)
+{
+	struct bt_map_meta *meta = arena_alloc(s->a, sizeof(*meta) * (s->maps.len + 1));
+	const char *text = s->d && s->d->src ? s->d->src->text : NULL;
+
+	vec_foreach(&s->maps, i)
+	{
+		struct sema_map *m = s->maps.items[i];
+		meta[i].name = m->name;
+		meta[i].line = 1;
+		for (uint32_t j = 0; text && j < m->span.lo && text[j]; j++)
+			meta[i].line += text[j] == '\n';
+	}
+	node_foreach(&s->ast->probes, p)
+	{
+		sema_walk(s, p->u.probe.pred, meta_keys, meta);
+		sema_walk(s, p->u.probe.body, meta_keys, meta);
+	}
+	if (s->prog)
+		s->prog->map_meta = meta;
+}
+
 void sema_maps_finish(struct sema *s)
 {
 	vec_foreach(&s->maps, i)
@@ -226,4 +271,5 @@ void sema_maps_finish(struct sema *s)
 		if (!m->value)
 			m->value = &t_s64;
 	}
+	maps_meta(s);
 }
