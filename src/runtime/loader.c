@@ -295,6 +295,29 @@ err_free:
 	return err;
 }
 
+/* The signals a caller may catch to stop us (Ctrl-C and friends). */
+static void caller_signals(sigset_t *set)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2};
+
+	sigemptyset(set);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaddset(set, sigs[i]);
+}
+
+/* Has one of them arrived while blocked? */
+static bool caller_signal_pending(const sigset_t *set)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) < 0)
+		return false;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(set, sig) == 1 && sigismember(&pending, sig) == 1)
+			return true;
+	return false;
+}
+
 static int attach_one(struct rt *rt, const struct bt_probe *p)
 {
 	struct bpf_program *bp = bpf_object__find_program_by_name(rt->obj, p->prog_name);
@@ -330,6 +353,7 @@ static int attach_one(struct rt *rt, const struct bt_probe *p)
 
 int rt_start(struct rt *rt, const struct sink_ops *sink)
 {
+	sigset_t block, old;
 	int err;
 
 	print_rt = rt;
@@ -346,14 +370,23 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 		/* BEGIN may have asked to exit: then nothing else attaches. */
 		events_consume(rt, sink, 0);
 	}
+	/* Ctrl-C while hundreds of probes attach: stop attaching at once
+	 * (the caller sees its flag next and stops us as usual) */
+	caller_signals(&block);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	for (size_t i = 0; i < rt->prog->nprobes && !rt->exit_requested; i++) {
 		const struct bt_probe *p = &rt->prog->probes[i];
 
+		if (caller_signal_pending(&block))
+			break;
 		err = attach_one(rt, p);
-		if (err)
+		if (err) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			goto err_detach;
+		}
 		rt->nattached++; /* a profile probe on every CPU counts once */
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	/* what we printed comes before anything the command prints */
 	if (sink && sink->flush)
 		sink->flush(sink->ctx);
@@ -399,14 +432,7 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 	sigset_t block, old;
 	int err = 0;
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGQUIT);
-	sigaddset(&block, SIGALRM);
-	sigaddset(&block, SIGUSR1);
-	sigaddset(&block, SIGUSR2);
+	caller_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	rt->caller_mask = old;
 	for (;;) {
