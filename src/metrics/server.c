@@ -22,6 +22,15 @@
 #include <string.h>
 #include <time.h>
 
+#pragma weak MHD_start_daemon
+#pragma weak MHD_stop_daemon
+#pragma weak MHD_get_daemon_info
+#pragma weak MHD_lookup_connection_value
+#pragma weak MHD_create_response_from_buffer
+#pragma weak MHD_add_response_header
+#pragma weak MHD_queue_response
+#pragma weak MHD_destroy_response
+
 /* a published snapshot and the scrapes still reading it */
 struct published {
 	struct snapshot *snap;
@@ -186,6 +195,10 @@ struct metrics *metrics_start(const struct metrics_opts *o)
 		inet_pton(AF_INET, addr, &s4->sin_addr);
 	}
 
+	if (!MHD_start_daemon) {
+		fprintf(stderr, "ERROR: --prometheus: tracetop was linked without libmicrohttpd\n");
+		return NULL;
+	}
 	struct metrics *m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
@@ -197,11 +210,11 @@ struct metrics *metrics_start(const struct metrics_opts *o)
 	}
 	m->interval_ns = (uint64_t)((o->interval_s > 0 ? o->interval_s : 1.0) * 1e9);
 	m->daemon = MHD_start_daemon(
-		flags, port, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT, (unsigned)32,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)8, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)10, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL, MHD_OPTION_END);
+		flags, port, NULL, NULL, on_request, m, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
+		NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)32, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)8,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)32 * 1024, MHD_OPTION_END);
 	if (!m->daemon) {
 		fprintf(stderr, "ERROR: --prometheus: cannot listen on %s port %u\n", addr, port);
 		metrics_stop(m);
