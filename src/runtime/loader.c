@@ -123,6 +123,24 @@ static bool needs_tracefs(const struct bt_program *prog)
 	return false;
 }
 
+/* libbpf's warnings, for a failure without -v (which printed them all as
+ * they came): the last lines, where the verifier says what it refused. */
+#define LOG_TAIL_LINES 40
+static void print_log_tail(const struct rt *rt)
+{
+	const char *buf = rt->libbpf_log.buf, *p;
+	int lines = 0;
+
+	if (!buf || rt->opts->verbose)
+		return;
+	for (p = buf + rt->libbpf_log.len; p > buf; p--)
+		if (p[-1] == '\n' && p != buf + rt->libbpf_log.len && ++lines == LOG_TAIL_LINES)
+			break;
+	if (p > buf)
+		fputs("... (tracetop -v shows the whole log)\n", stderr);
+	fputs(p, stderr);
+}
+
 static void report_load_error(struct rt *rt, int err)
 {
 	const struct bt_probe *p =
@@ -131,8 +149,8 @@ static void report_load_error(struct rt *rt, int err)
 
 	/* The verifier log says what is wrong with the code; a hint says
 	 * what is wrong with the kernel, which needs no log. */
-	if (!hint && rt->libbpf_log.len && !rt->opts->verbose)
-		fputs(rt->libbpf_log.buf, stderr);
+	if (!hint)
+		print_log_tail(rt);
 	if (p && hint)
 		fprintf(stderr, "ERROR: %s: %s\n", p->name, hint);
 	else if (p)
@@ -241,8 +259,7 @@ int rt_open(struct rt **out, struct bt_program *prog, const struct bt_opts *opts
 	rt->obj = bpf_object__open_mem(prog->obj, prog->obj_len, &oo);
 	if (!rt->obj) {
 		err = -errno;
-		if (rt->libbpf_log.len && !opts->verbose)
-			fputs(rt->libbpf_log.buf, stderr);
+		print_log_tail(rt);
 		fprintf(stderr, "ERROR: opening the BPF object failed: %s\n", strerror(errno));
 		goto err_free;
 	}
@@ -255,8 +272,7 @@ int rt_open(struct rt **out, struct bt_program *prog, const struct bt_opts *opts
 		goto err_close;
 	}
 	if (rt->btf_failed) {
-		if (!opts->verbose)
-			fputs(rt->libbpf_log.buf, stderr);
+		print_log_tail(rt);
 		fprintf(stderr, "ERROR: the kernel rejected the program's BTF (see above)\n");
 		err = -EINVAL;
 		goto err_close;

@@ -50,7 +50,8 @@ bpfcc() { # bpfcc SRC OUT [FLAGS]
 : >"$out/bpfcc.log"
 if ! bpfcc rt_test.bpf.c rt_test.o -DRB_SIZE=262144 ||
 	! bpfcc rt_test.bpf.c rt_big.o -DRB_SIZE=262144 -DWITH_BIG || ! bpfcc rt_test.bpf.c rt_small.o -DRB_SIZE=4096 ||
-	! bpfcc fail.bpf.c fail.o || ! bpfcc fail.bpf.c fail_fentry.o -DWITH_FENTRY; then
+	! bpfcc fail.bpf.c fail.o || ! bpfcc fail.bpf.c fail_fentry.o -DWITH_FENTRY ||
+	! bpfcc fail.bpf.c fail_bad.o -DWITH_BAD; then
 	echo "FAIL runtime_bpf_build: clang -target bpf failed (see $out/bpfcc.log)"
 	exit 0
 fi
@@ -106,6 +107,9 @@ run kprobe_fail
 expect_err kprobe_fail "kprobe:vfs_read: this kernel has no kprobes"
 run fentry_fail
 expect_err fentry_fail "fentry:vfs_read: this kernel refuses to load fentry/fexit programs"
+run verifier_fail
+expect_err verifier_fail "R0 invalid mem access 'map_value_or_null'"
+expect_err verifier_fail "ERROR: tracepoint:syscalls:sys_enter_getppid: loading the BPF program failed"
 run lost
 run child
 run notify

@@ -61,4 +61,16 @@ int rtt_fx_vfs_read(void *ctx)
 }
 #endif
 
+#ifdef WITH_BAD
+/* the verifier refuses this: a map value used without a NULL check */
+SEC("tracepoint/syscalls/sys_enter_getppid")
+int rtt_bad(void *ctx)
+{
+	u64 key = 0, *v = bpf_map_lookup_elem(&AT_kp, &key);
+
+	*v += 1;
+	return 0;
+}
+#endif
+
 char LICENSE[] SEC("license") = "GPL";
