@@ -362,6 +362,7 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	vec_free(&s.formats);
 	vec_free(&s.structs);
 	vec_free(&s.consts);
+	vec_free(&s.str_params);
 	sema_btf_close(&s);
 	vec_free(&s.probes);
 	vec_free(&s.vars);

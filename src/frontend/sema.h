@@ -56,6 +56,7 @@ struct sema {
 	struct vec formats; /* struct bt_format * (final pass) */
 	struct vec structs; /* struct sema_struct * */
 	struct vec consts;  /* struct sema_const *: #define and enum names */
+	struct vec str_params; /* N_STR nodes folded from str($N) */
 	struct vec probes;  /* struct bt_probe * during expansion */
 
 	/* the function being typed */

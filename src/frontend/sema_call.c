@@ -540,6 +540,7 @@ static const struct type *str_call(struct sema *s, struct node *n)
 	/* str($N): the parameter's text; folded in the final pass only, so
 	 * that every pass still sees it is a parameter */
 	bool from_param = a->kind == N_PARAM;
+	vec_foreach(&s->str_params, i) from_param |= s->str_params.items[i] == a;
 	const struct type *t;
 	if (a->kind == N_PARAM_COUNT) {
 		sema_err(s, a->span, "use $#, not str($#)");
@@ -550,8 +551,10 @@ static const struct type *str_call(struct sema *s, struct node *n)
 					"";
 		t = stype_str(s, (uint32_t)strlen(p) + 1);
 	} else {
-		if (from_param)
+		if (a->kind == N_PARAM) {
 			sema_param_to_str(s, a);
+			vec_push(&s->str_params, a);
+		}
 		t = sema_expr(s, a);
 	}
 	uint32_t size = max;
@@ -791,7 +794,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		if (is_map_arg(s, n, fn, f == F_DELETE)) {
 			if (f == F_DELETE) {
 				sema_map_keys(s, a0, sema_map_get(s, a0));
-				a0->type = sema_map_read(s, a0);
+				a0->type = sema_map_value(s, a0);
 			} else {
 				a0->type = sema_map_value(s, a0);
 			}

@@ -371,7 +371,8 @@ static const struct type *unop(struct sema *s, struct node *n)
 			sema_map_assign(s, e, &t_s64, e->span);
 		}
 	}
-	const struct type *t = sema_expr(s, e);
+	const struct type *t = incdec && e->kind == N_MAP ? (e->type = sema_map_value(s, e)) :
+							     sema_expr(s, e);
 	if (t->kind == T_NONE)
 		return n->type = &t_s64;
 	switch (op) {
@@ -768,7 +769,7 @@ static void assign(struct sema *s, struct node *n)
 		t = sema_expr(s, &tmp);
 	} else if (lhs->kind == N_MAP && is_agg_call(rhs)) {
 		rhs->type = sema_call(s, rhs, lhs, false);
-		lhs->type = sema_map_read(s, lhs);
+		lhs->type = sema_map_value(s, lhs);
 		n->type = &t_none;
 		return;
 	} else if (rhs->kind == N_CALL) {
@@ -786,7 +787,7 @@ static void assign(struct sema *s, struct node *n)
 		} else {
 			sema_map_assign(s, lhs, t, lhs->span);
 		}
-		lhs->type = sema_map_read(s, lhs);
+		lhs->type = sema_map_value(s, lhs);
 	} else if (lhs->kind == N_VAR) {
 		assign_var(s, lhs, t, n->span, rhs);
 	} else {
