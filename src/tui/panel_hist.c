@@ -12,7 +12,8 @@
  * maps: time runs left to right, one column per interval (the newest at
  * the right edge), one row per bucket (larger values higher up), each cell
  * shaded by how many samples fell in that bucket during that interval,
- * relative to the busiest cell shown. The columns come from history.c.
+ * relative to the busiest cell shown, on a log scale (else one busy
+ * interval washes out everything else). The columns come from history.c.
  */
 #define _GNU_SOURCE
 #include "tui.h"
@@ -265,7 +266,8 @@ static void draw_heat(struct tui *t, struct grid *g, struct panel *p, const stru
 			uint64_t n = col && b < cnb ? col[b] : 0;
 			int lv = 0;
 			if (n && max) {
-				lv = (int)ceil((double)n / (double)max * levels);
+				/* log scale: a busy interval does not wash out the rest */
+				lv = (int)ceil(log1p((double)n) / log1p((double)max) * levels);
 				lv = lv < 1 ? 1 : lv > levels ? levels : lv;
 			}
 			int role = lv ? C_HEAT1 + (lv - 1) * 4 / levels : C_DEFAULT;
@@ -276,8 +278,8 @@ static void draw_heat(struct tui *t, struct grid *g, struct panel *p, const stru
 	char mx[24];
 	fmt_num(mx, sizeof(mx), (double)max, 8);
 	grid_printf(g, p->r.x, ymax - 1, p->r.w, C_PCT,
-		    " heat map: %d intervals of %.3gs, newest right; darkest = %s samples", ncols,
-		    t->interval_s, mx);
+		    " heat map: %d intervals of %.3gs, newest right; darkest = %s (log shades)",
+		    ncols, t->interval_s, mx);
 }
 
 void panel_hist_draw(struct tui *t, struct grid *g, struct panel *p, bool focused)
