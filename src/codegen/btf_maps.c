@@ -12,6 +12,7 @@
  * carries the "GPL" license the probe_read and ringbuf helpers need.
  */
 #define CODEGEN_INTERNAL
+#include <stdio.h>
 #include <string.h>
 
 #include "codegen.h"
@@ -104,6 +105,145 @@ LLVMValueRef btf_map_define(struct cg *cg, const char *name, uint32_t map_type, 
 	if (value_size)
 		m[n] = di_member(cg, "value", di_blob(cg, value_size), 64 * n), n++;
 	return define_map(cg, name, m, n);
+}
+
+static LLVMMetadataRef di_int(struct cg *cg, uint32_t size, bool is_signed)
+{
+	static const char *const names[2][4] = {{"u8", "u16", "u32", "u64"},
+						{"s8", "s16", "s32", "s64"}};
+	int i = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+
+	return di_basic(cg, names[is_signed][i], 8 * size,
+			is_signed ? DW_ATE_signed : DW_ATE_unsigned);
+}
+
+static LLVMMetadataRef di_struct(struct cg *cg, LLVMMetadataRef *types, const uint32_t *offs,
+				 const uint32_t *sizes, const char *const *names, unsigned n,
+				 uint32_t size)
+{
+	LLVMMetadataRef m[64];
+	char buf[16];
+
+	if (n > ARRAY_SIZE(m))
+		return NULL;
+	for (unsigned i = 0; i < n; i++) {
+		const char *nm = names ? names[i] : buf;
+
+		snprintf(buf, sizeof(buf), "f%u", i);
+		m[i] = LLVMDIBuilderCreateMemberType(cg->di, cg->di_file, nm, strlen(nm),
+						     cg->di_file, 0, 8ULL * sizes[i], 0,
+						     8ULL * offs[i], LLVMDIFlagZero, types[i]);
+	}
+	return LLVMDIBuilderCreateStructType(cg->di, cg->di_file, "", 0, cg->di_file, 0,
+					     8ULL * size, 0, LLVMDIFlagZero, NULL, m, n, 0, NULL,
+					     "", 0);
+}
+
+/* The DI type of a value in STORAGE form, or NULL to fall back to bytes. */
+static LLVMMetadataRef di_of(struct cg *cg, const struct type *t)
+{
+	switch (t->kind) {
+	case T_INT:
+		return t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8
+			       ? di_int(cg, t->size, t->is_signed)
+			       : NULL;
+	case T_PTR:
+	case T_KSTACK:
+	case T_KSYM:
+	case T_PROBE:
+	case T_USERNAME:
+		return t->size == 8 ? di_int(cg, 8, false) : NULL;
+	case T_STR:
+		return di_array(cg, di_basic(cg, "char", 8, 0x06), 8, t->size ? t->size : 1);
+	case T_TUPLE: {
+		LLVMMetadataRef types[64];
+		uint32_t offs[64], sizes[64];
+
+		if (t->count > ARRAY_SIZE(types) || !t->count)
+			return NULL;
+		for (uint32_t i = 0; i < t->count; i++) {
+			types[i] = di_of(cg, t->fields[i].type);
+			if (!types[i])
+				return NULL;
+			offs[i] = t->fields[i].offset;
+			sizes[i] = t->fields[i].type->size;
+		}
+		return di_struct(cg, types, offs, sizes, NULL, t->count, t->size);
+	}
+	default:
+		return NULL;
+	}
+}
+
+static LLVMMetadataRef di_pair(struct cg *cg, const char *a, const char *b, bool sgn)
+{
+	LLVMMetadataRef types[] = {di_int(cg, 8, sgn), di_int(cg, 8, false)};
+	static const uint32_t offs[] = {0, 8}, sizes[] = {8, 8};
+	const char *names[] = {a, b};
+
+	return di_struct(cg, types, offs, sizes, names, 2, 16);
+}
+
+static LLVMMetadataRef di_key(struct cg *cg, const struct bt_map *m)
+{
+	bool hist = m->agg == AGG_HIST || m->agg == AGG_LHIST;
+	LLVMMetadataRef user, types[2];
+	static const char *const names[] = {"key", "bucket"};
+	uint32_t offs[2], sizes[2];
+
+	if (m->is_array)
+		return m->key_size == 4 ? di_int(cg, 4, false) : NULL;
+	if (!m->key)
+		return m->key_size == 8 ? di_int(cg, 8, false) : NULL;
+	user = di_of(cg, m->key);
+	if (!user || m->key_size != m->key->size + (hist ? 8 : 0))
+		return NULL;
+	if (!hist)
+		return user;
+	types[0] = user;
+	types[1] = di_int(cg, 8, false);
+	offs[0] = 0;
+	offs[1] = m->key->size;
+	sizes[0] = m->key->size;
+	sizes[1] = 8;
+	return di_struct(cg, types, offs, sizes, names, 2, m->key_size);
+}
+
+static LLVMMetadataRef di_value(struct cg *cg, const struct bt_map *m)
+{
+	bool sgn = m->value && m->value->is_signed;
+
+	switch (m->agg) {
+	case AGG_NONE:
+		return m->value && m->value->size == m->value_size ? di_of(cg, m->value) : NULL;
+	case AGG_COUNT:
+	case AGG_HIST:
+	case AGG_LHIST:
+		return di_int(cg, 8, false);
+	case AGG_SUM:
+		return di_int(cg, 8, sgn);
+	case AGG_MIN:
+	case AGG_MAX:
+		return di_pair(cg, "value", "set", sgn);
+	default: /* avg, stats */
+		return di_pair(cg, "total", "count", true);
+	}
+}
+
+/* A user map, with its key and value described as their types (bytes when
+ * a type has no plain C shape), so bpftool dumps them readably. */
+LLVMValueRef btf_map_define_typed(struct cg *cg, const struct bt_map *m, uint32_t map_type)
+{
+	LLVMMetadataRef mm[4], k = di_key(cg, m), v = di_value(cg, m);
+	unsigned n = 0;
+
+	mm[n] = di_uint_member(cg, cg->di_file, "type", map_type, 64 * n), n++;
+	mm[n] = di_uint_member(cg, cg->di_file, "max_entries", m->max_entries ? m->max_entries : 1,
+			       64 * n),
+	n++;
+	mm[n] = di_member(cg, "key", k ? k : di_blob(cg, m->key_size), 64 * n), n++;
+	mm[n] = di_member(cg, "value", v ? v : di_blob(cg, m->value_size), 64 * n), n++;
+	return define_map(cg, m->elf_name, mm, n);
 }
 
 LLVMValueRef btf_map_define_sized(struct cg *cg, const char *name, uint32_t map_type,

@@ -151,8 +151,7 @@ static void define_maps(struct cg *cg)
 			type = BPF_MAP_TYPE_PERCPU_ARRAY;
 		}
 
-		cg->map_vars[i] = btf_map_define(cg, m->elf_name, type, m->key_size, m->value_size,
-						 m->max_entries ? m->max_entries : 1);
+		cg->map_vars[i] = btf_map_define_typed(cg, m, type);
 	}
 	cg->ringbuf = btf_map_define(cg, RINGBUF_NAME, BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
 	prog->ringbuf_name = RINGBUF_NAME;

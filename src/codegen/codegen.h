@@ -146,6 +146,7 @@ void btf_init(struct cg *cg);
 void btf_finish(struct cg *cg);
 LLVMValueRef btf_map_define(struct cg *cg, const char *name, uint32_t map_type, uint32_t key_size,
 			    uint32_t value_size, uint32_t max_entries);
+LLVMValueRef btf_map_define_typed(struct cg *cg, const struct bt_map *m, uint32_t map_type);
 LLVMValueRef btf_map_define_sized(struct cg *cg, const char *name, uint32_t map_type,
 				  uint32_t key_size, uint32_t value_size, uint32_t max_entries);
 void btf_function(struct cg *cg, LLVMValueRef fn, const char *name);

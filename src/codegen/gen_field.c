@@ -33,10 +33,15 @@ static bool regs_ctx(enum probe_kind k)
 	       k == PK_USDT || k == PK_WATCHPOINT;
 }
 
+/* gen_usdt.c: argument i of the function's USDT site */
+LLVMValueRef gen_usdt_arg(struct cg *cg, int i);
+
 LLVMValueRef gen_probe_arg(struct cg *cg, int i)
 {
 	enum probe_kind k = cg->pfn->kind;
 
+	if (k == PK_USDT)
+		return gen_usdt_arg(cg, i);
 	if (regs_ctx(k)) {
 		if (i < 0 || (size_t)i >= ARRAY_SIZE(arg_regs))
 			return ir_const(cg, 0);

@@ -28,11 +28,19 @@
 #include "../../src/codegen/codegen.h"
 #include "../../src/frontend/frontend.h"
 
+static int btf_trouble;
+
+/* A BTF problem makes libbpf go on without BTF: treat it as a failure. */
 static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	char buf[1024];
+
 	if (level == LIBBPF_DEBUG)
 		return 0;
-	return vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (strstr(buf, "BTF"))
+		btf_trouble = 1;
+	return fputs(buf, stderr);
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -199,6 +207,10 @@ int main(int argc, char **argv)
 	err = o ? bpf_object__load(o) : -errno;
 	if (err) {
 		printf("load error: %s\n", strerror(-err));
+		return 1;
+	}
+	if (btf_trouble || !bpf_object__btf(o)) {
+		printf("btf error\n");
 		return 1;
 	}
 	if (strstr(src.text, "// load-only") || getenv("CG_LOAD_ONLY")) {
