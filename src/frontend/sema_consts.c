@@ -20,9 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Implemented by the kernel-knowledge side (btf.c); weak until it lands. */
-bool kbtf_enum_value(struct kbtf *kb, const char *name, int64_t *value) __attribute__((weak));
-
 struct sema_const {
 	const char *name;
 	bool is_str;
@@ -191,7 +188,7 @@ bool sema_ident_const(struct sema *s, struct node *n)
 			n->type = &t_s64;
 			return true;
 		}
-	if (kbtf_enum_value && sema_btf(s) && kbtf_enum_value(s->kb, name, &v)) {
+	if (sema_btf(s) && kbtf_enum_value(s->kb, name, &v)) {
 		n->kind = N_INT;
 		n->u.ival = (uint64_t)v;
 		n->type = &t_u64;
