@@ -3,8 +3,8 @@
  * kernel cannot attach the first two nor load the last two (the error
  * cases of the tier); the VM case (kernel with both) counts with them.
  */
-#include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <linux/bpf.h>
 
 typedef unsigned long long u64;
 

@@ -6,18 +6,18 @@
  * hist/lhist keys with the bucket index in the last 8 bytes, tt_config
  * and the tt_lost counter. driver.c builds the matching struct bt_program.
  */
-#include <linux/bpf.h>
-#include <linux/ptrace.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <linux/bpf.h>
+#include <linux/ptrace.h>
 
 typedef unsigned long long u64;
 typedef long long s64;
 
-#define EV_PRINTF 1ULL
-#define EV_EXIT 2ULL
-#define EV_PRINT_MAP 3ULL
-#define EV_CLEAR_MAP 4ULL
+#define EV_PRINTF        1ULL
+#define EV_EXIT          2ULL
+#define EV_PRINT_MAP     3ULL
+#define EV_CLEAR_MAP     4ULL
 #define EV_RUNTIME_ERROR 11ULL
 
 struct {
@@ -62,19 +62,19 @@ struct hkey {
 	u64 key, bucket;
 };
 
-PCPU_MAP(AT_c, u64, u64, 1024);      /* @c = count() */
-PCPU_MAP(AT_k, u64, u64, 1024);      /* @k[x % 3] = count() */
-PCPU_MAP(AT_s, u64, s64, 16);        /* @s = sum(x) */
+PCPU_MAP(AT_c, u64, u64, 1024); /* @c = count() */
+PCPU_MAP(AT_k, u64, u64, 1024); /* @k[x % 3] = count() */
+PCPU_MAP(AT_s, u64, s64, 16);   /* @s = sum(x) */
 PCPU_MAP(AT_mn, u64, struct minmax, 16);
 PCPU_MAP(AT_mx, u64, struct minmax, 16);
 PCPU_MAP(AT_a, u64, struct avg, 16);
 PCPU_MAP(AT_st, u64, struct avg, 16);
 PCPU_MAP(AT_h, struct hkey, u64, 1024); /* @h[x % 2] = hist(x) */
 PCPU_MAP(AT_l, struct hkey, u64, 1024); /* @l = lhist(x, 0, 10, 2) */
-PCPU_MAP(AT_r, u64, u64, 16);         /* raw tracepoint count */
-PCPU_MAP(AT_p, u64, u64, 16);         /* perf event count */
-PCPU_MAP(AT_t, u64, u64, 16);         /* tracepoint count */
-PCPU_MAP(AT_cp, u64, u64, 16);        /* execs by cpid */
+PCPU_MAP(AT_r, u64, u64, 16);           /* raw tracepoint count */
+PCPU_MAP(AT_p, u64, u64, 16);           /* perf event count */
+PCPU_MAP(AT_t, u64, u64, 16);           /* tracepoint count */
+PCPU_MAP(AT_cp, u64, u64, 16);          /* execs by cpid */
 #ifdef WITH_BIG
 PCPU_MAP(AT_big, u64, u64, 131072); /* filled by BEGIN_fill; slow to create */
 #endif
@@ -86,7 +86,7 @@ struct {
 	__uint(max_entries, 16);
 	__type(key, u64);
 	__type(value, struct str16);
-} AT_v SEC(".maps");                  /* @v[1] = "hello" */
+} AT_v SEC(".maps"); /* @v[1] = "hello" */
 
 static __always_inline void inc(void *map, u64 key, u64 by)
 {
