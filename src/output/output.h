@@ -50,8 +50,8 @@ void json_map(struct strbuf *sb, const struct map_snapshot *m, uint64_t top, uin
 
 /*
  * printf.c: bpftrace's printf. A conversion is
- *   %[-][width][.precision][hh|h|l|ll|j|z|t](d|u|x|X|o)  integers
- *   %[-][width][.precision][l|ll]p  %[-][width]c  %[-][width][.precision]s
+ *   %[-][width][.precision][hh|h|l|ll|j|z|t](d|u|x|X|o|p)  integers
+ *   %[-][width][.precision]c  %[-][width][.precision]s
  *   %r %rx %rh                                          buffers
  * Anything else (%i, %+d, %f ...) is not a conversion and consumes nothing.
  */

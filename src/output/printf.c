@@ -23,9 +23,8 @@
 #include <string.h>
 #include <time.h>
 
-/* the length modifiers and conversions bpftrace's pattern accepts */
+/* the length modifiers bpftrace's pattern accepts before d u x X o p */
 static const char *const int_lengths[] = {"hh", "h", "ll", "l", "j", "z", "t", ""};
-static const char *const ptr_lengths[] = {"ll", "l", ""};
 
 static size_t match_prefix(const char *s, const char *p)
 {
@@ -69,19 +68,9 @@ static size_t match_conv(const char *fmt, size_t i, struct printf_conv *c)
 		size_t n = match_prefix(fmt + j, int_lengths[k]);
 		if (!n && int_lengths[k][0])
 			continue;
-		if (fmt[j + n] && strchr("duxXo", fmt[j + n])) {
+		if (fmt[j + n] && strchr("duxXop", fmt[j + n])) {
 			c->arg = PF_INT;
 			c->conv[0] = fmt[j + n];
-			return c->end = (uint32_t)(j + n + 1);
-		}
-	}
-	for (size_t k = 0; k < ARRAY_SIZE(ptr_lengths); k++) {
-		size_t n = match_prefix(fmt + j, ptr_lengths[k]);
-		if (!n && ptr_lengths[k][0])
-			continue;
-		if (fmt[j + n] == 'p') {
-			c->arg = PF_INT;
-			c->conv[0] = 'p';
 			return c->end = (uint32_t)(j + n + 1);
 		}
 	}

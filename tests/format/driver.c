@@ -797,6 +797,14 @@ int main(int argc, char **argv)
 		misc();
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "parse")) {
+		/* one format per line -> "count<TAB>format", as regen_formats.sh */
+		char *text = slurp(argv[2]);
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+			printf("%zu\t%s\n", printf_parse(line, NULL), line);
+		free(text);
+		return 0;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "labels")) {
 		print_labels();
 		return 0;

@@ -70,6 +70,8 @@ done
 
 "$drv" labels >"$out/labels.out"
 compare format_hist_labels tests/format/labels.golden "$out/labels.out"
+"$drv" parse tests/format/printf_formats.txt >"$out/printf_formats.out"
+compare format_printf_conversion_count tests/format/printf_formats.golden "$out/printf_formats.out"
 TZ=UTC "$drv" misc >"$out/misc.out"
 compare format_time_join_buf_parse tests/format/misc.golden "$out/misc.out"
 "$drv" synth text >"$out/synth.txt"
