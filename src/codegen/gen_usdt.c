@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#define CODEGEN_INTERNAL
 #include "codegen.h"
 
 #include "../runtime/runtime.h"

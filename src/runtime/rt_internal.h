@@ -86,6 +86,8 @@ int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *p
 int attach_fentry(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
 int attach_uprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
 int attach_unsupported(struct rt *rt, const struct bt_probe *p);
+/* attach_usdt.c */
+int attach_usdt(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
 /* why a program of this probe kind failed to load, for the load error */
 const char *attach_load_hint(const struct bt_probe *p, int err);
 

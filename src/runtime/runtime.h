@@ -209,6 +209,26 @@ struct usdt_note {
 int elf_usdt_notes(const char *path, struct vec *out);
 void usdt_notes_free(struct vec *v);
 
+/* usdt_args.c: the idx-th argument (from 0) of the USDT site at virtual
+ * address site in path, parsed from the note's operand text, for codegen.
+ * reg/index_reg are struct pt_regs offsets (x86-64); for USDT_ARG_MEM the
+ * address is reg + index_reg * scale + disp (a %rip-relative symbol has
+ * is_rip_sym: disp = symbol - site, and ip = site in the handler).
+ * *nargs (may be NULL) gets the site's argument count. Returns 0, -ENOENT
+ * (no such argument, or an unknown symbol), -EINVAL (operand not
+ * understood), -ESRCH (no site there), -ENOEXEC. */
+enum usdt_arg_kind { USDT_ARG_CONST, USDT_ARG_REG, USDT_ARG_MEM };
+struct usdt_arg {
+	enum usdt_arg_kind kind;
+	int size; /* 1, 2, 4, 8 bytes */
+	bool is_signed;
+	bool is_rip_sym;
+	int reg, index_reg; /* pt_regs offsets; index_reg -1 = none */
+	int scale;
+	int64_t disp; /* the constant for USDT_ARG_CONST */
+};
+int usdt_site_arg(const char *path, uint64_t site, int idx, struct usdt_arg *a, int *nargs);
+
 /*
  * loader.c, events.c, maps.c: conventions between codegen and the runtime.
  *
