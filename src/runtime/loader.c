@@ -358,6 +358,7 @@ static int attach_one(struct rt *rt, const struct bt_probe *p)
 	case PK_URETPROBE:
 		return attach_uprobe(rt, p, bp);
 	case PK_USDT:
+		return attach_usdt(rt, p, bp);
 	case PK_WATCHPOINT:
 		return attach_unsupported(rt, p);
 	case PK_BEGIN:
