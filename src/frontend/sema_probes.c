@@ -240,6 +240,48 @@ static bool expand_uprobe(struct sema *s, const struct attach_point *ap, struct 
 	return true;
 }
 
+/* usdt:bin:[provider:]name: one bt_probe per probe site of the matching
+ * .note.stapsdt notes (address = the site), since every site has its own
+ * argument locations; provider and name may be wildcards. */
+static bool expand_usdt(struct sema *s, const struct attach_point *ap)
+{
+	struct attach_point one = *ap;
+	struct vec notes = {0};
+	char *path = bin_resolve(ap->target);
+	size_t before = s->probes.len;
+	int n;
+
+	if (!path) {
+		diag_err(s->d, ap->span, "usdt target file '%s' does not exist or is not executable",
+			 ap->target);
+		return false;
+	}
+	n = elf_usdt_notes(path, &notes);
+	if (n < 0) {
+		diag_err(s->d, ap->span, "usdt target file '%s' is not an ELF file", path);
+		free(path);
+		return false;
+	}
+	one.target = arena_strdup(s->a, path);
+	vec_foreach(&notes, i)
+	{
+		struct usdt_note *u = notes.items[i];
+
+		if ((ap->ns && !glob_match(ap->ns, u->provider)) || !glob_match(ap->func, u->name))
+			continue;
+		one.ns = arena_strdup(s->a, u->provider);
+		one.func = arena_strdup(s->a, u->name);
+		one.address = u->pc;
+		probe_new(s, &one, arena_printf(s->a, "usdt:%s:%s:%s", path, u->provider, u->name));
+	}
+	usdt_notes_free(&notes);
+	if (s->probes.len == before)
+		diag_err(s->d, ap->span, "No usdt probe %s%s%s in %s", ap->ns ? ap->ns : "",
+			 ap->ns ? ":" : "", ap->func, path);
+	free(path);
+	return s->probes.len > before;
+}
+
 /* fentry:func* against the kernel's BTF function list */
 static bool expand_fentry(struct sema *s, const struct attach_point *ap)
 {
@@ -310,6 +352,10 @@ static void expand_ap(struct sema *s, struct attach_point *ap,
 		if (!expand_uprobe(s, ap, &targets))
 			return;
 		per_target = ap->has_wildcard && u->probe;
+	} else if (ap->kind == PK_USDT && ap->target) {
+		if (!expand_usdt(s, ap))
+			return;
+		per_target = true; /* each site: its own argument locations */
 	} else if ((ap->kind == PK_FENTRY || ap->kind == PK_FEXIT) && ap->has_wildcard) {
 		if (!expand_fentry(s, ap))
 			return;
