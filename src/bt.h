@@ -252,7 +252,8 @@ struct bt_probe {
 	 *  rawtracepoint: func = tracepoint name
 	 *  kprobe/kretprobe/fentry/fexit: target = module or NULL, func, offset
 	 *  uprobe/uretprobe: target = binary path, func = symbol or NULL, offset/addr
-	 *  usdt:         target = binary path, ns = provider, func = probe name
+	 *  usdt:         target = binary path, ns = provider, func = probe name,
+	 *                address = the probe site (one bt_probe per site)
 	 *  profile/interval: period in nanoseconds (freq_hz if given as hz)
 	 *  software/hardware: func = event name, count = sample period
 	 */
