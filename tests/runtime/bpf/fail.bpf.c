@@ -3,8 +3,9 @@
  * kernel cannot attach the first two nor load the last two (the error
  * cases of the tier); the VM case (kernel with both) counts with them.
  */
-#include <bpf/bpf_helpers.h>
 #include <linux/bpf.h>
+/* the helpers need the kernel's types first */
+#include <bpf/bpf_helpers.h>
 
 typedef unsigned long long u64;
 

@@ -6,10 +6,11 @@
  * hist/lhist keys with the bucket index in the last 8 bytes, tt_config
  * and the tt_lost counter. driver.c builds the matching struct bt_program.
  */
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
 #include <linux/bpf.h>
 #include <linux/ptrace.h>
+/* the helpers need the kernel's types first */
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 
 typedef unsigned long long u64;
 typedef long long s64;
