@@ -18,6 +18,7 @@
 
 #include "../runtime/runtime.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +188,25 @@ static const struct type *tp_args(struct sema *s, const char *cat, const char *e
 	return rec;
 }
 
+/* A uprobe's binary must be ELF and its symbol (when named) defined, or
+ * the error is located here rather than at attach time. */
+static bool uprobe_symbol_check(struct sema *s, const struct attach_point *ap, const char *path)
+{
+	struct elf_cache *c = elf_cache_new();
+	uint64_t off = 0, vaddr = 0;
+	int err;
+
+	err = elf_cache_func(c, path, ap->func && *ap->func ? ap->func : "", &off, &vaddr);
+	elf_cache_free(c);
+	if (err == -ENOEXEC)
+		diag_err(s->d, ap->span, "uprobe target file '%s' is not an ELF file", path);
+	else if (err == -ENOENT && ap->func && *ap->func)
+		diag_err(s->d, ap->span, "uprobe symbol '%s' not found in %s", ap->func, path);
+	else
+		return true;
+	return false;
+}
+
 /* uprobe:bin:func with the binary resolved (bpftrace resolves short
  * names through $PATH) and function wildcards expanded from its ELF
  * symbols. */
@@ -202,6 +222,10 @@ static bool expand_uprobe(struct sema *s, const struct attach_point *ap, struct 
 			diag_err(s->d, ap->span,
 				 "uprobe target file '%s' does not exist or is not executable",
 				 ap->target);
+			return false;
+		}
+		if (!uprobe_symbol_check(s, ap, path)) {
+			free(path);
 			return false;
 		}
 		one.target = arena_strdup(s->a, path);
