@@ -442,7 +442,8 @@ struct probe_info {
  *   retval on fexit: the BTF return type.
  *   args: T_PTR (kernel) to the probe_fn's args record; `args->f` on a
  *   tracepoint is a direct ctx load at fld->offset; on fentry/fexit the
- *   field index i is ctx u64 slot i (uprobe args need DWARF: an error).
+ *   and rawtracepoint (BTF prototype) the field index i is ctx u64 slot i
+ *   (uprobe args need DWARF: an error).
  * - Record fields: C ints -> T_INT of their size/sign; char[N] (and
  *   signed/unsigned char[N]) -> T_STR of size N; other arrays T_ARRAY;
  *   pointers T_PTR (is_user set for `syscalls:` tracepoint pointer fields

@@ -149,6 +149,18 @@ static const struct type *fn_args(struct sema *s, struct node *n)
 		s->fn->args = proto;
 		return stype_ptr(s, proto, false);
 	}
+	if (k == PK_RAWTRACEPOINT) {
+		/* newer bpftrace: the tracepoint's BTF prototype, like fentry */
+		struct bt_probe *bp = s->probes.items[s->fn->probe_lo];
+		const struct type *proto =
+			sema_btf(s) ? kbtf_raw_tp_proto(s->kb, s->a, bp->func) : NULL;
+		if (!proto) {
+			sema_err(s, n->span, "No BTF found for raw tracepoint %s", bp->func);
+			return &t_none;
+		}
+		s->fn->args = proto;
+		return stype_ptr(s, proto, false);
+	}
 	if (k == PK_TRACEPOINT)
 		return &t_none; /* reading the format failed: reported already */
 	if (k == PK_UPROBE) {
