@@ -479,6 +479,11 @@ static struct snapshot *dash_snapshot(void *ctx)
 	return rt_snapshot(((struct dash_ctx *)ctx)->rt);
 }
 
+static int dash_event_fd(void *ctx)
+{
+	return rt_event_fd(((struct dash_ctx *)ctx)->rt);
+}
+
 static int dash_clear(void *ctx, const char *name)
 {
 	return rt_clear_map(((struct dash_ctx *)ctx)->rt, name);
@@ -492,6 +497,7 @@ static int run_dashboard(struct rt *rt, const struct bt_opts *o, const struct so
 		.poll = dash_poll,
 		.snapshot = dash_snapshot,
 		.clear_map = dash_clear,
+		.event_fd = dash_event_fd,
 		.ctx = &c,
 		.program = src->text,
 	};
