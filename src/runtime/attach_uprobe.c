@@ -4,8 +4,8 @@
  * libbpf resolves a symbol to a file offset itself (func_name); an address
  * given instead of a symbol is a virtual address, turned into a file offset
  * through the ELF program headers. -p restricts a uprobe to that process.
- * usdt and watchpoint probes are not implemented yet: they fail with a
- * clear message rather than a libbpf error.
+ * watchpoint probes are not implemented yet: they fail with a clear
+ * message rather than a libbpf error (usdt: attach_usdt.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -97,13 +97,6 @@ int attach_uprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *p
 int attach_unsupported(struct rt *rt, const struct bt_probe *p)
 {
 	(void)rt;
-	if (p->kind == PK_USDT)
-		fprintf(stderr,
-			"ERROR: %s: usdt probes are not supported by tracetop yet; "
-			"a uprobe on the function around the probe site may work\n",
-			p->name);
-	else
-		fprintf(stderr, "ERROR: %s: this probe type is not supported by tracetop yet\n",
-			p->name);
+	fprintf(stderr, "ERROR: %s: this probe type is not supported by tracetop yet\n", p->name);
 	return -EOPNOTSUPP;
 }
