@@ -153,5 +153,7 @@ double hist_percentile(const struct hist *h, double pct);
 /* sort.c: bpftrace's exit-dump ordering of a map's entries */
 void map_sort_entries(struct map_snapshot *m);
 int value_compare(const struct value *a, const struct value *b);
+/* avg/stats average as bpftrace computes it: signed total / count, 0 if empty */
+int64_t value_avg(const struct value *v);
 
 #endif

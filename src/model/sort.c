@@ -81,6 +81,13 @@ int value_compare(const struct value *a, const struct value *b)
 	}
 }
 
+int64_t value_avg(const struct value *v)
+{
+	if (!v->stats.count)
+		return 0;
+	return v->stats.total / (int64_t)v->stats.count;
+}
+
 static int by_key(const struct map_entry *a, const struct map_entry *b)
 {
 	return value_compare(&a->key, &b->key);
@@ -100,11 +107,7 @@ static uint64_t sort_number(const struct value *v, bool *is_signed)
 	case V_AVG:
 	case V_STATS:
 		*is_signed = true;
-		if (!v->stats.count)
-			return 0;
-		if (v->is_signed)
-			return (uint64_t)(v->stats.total / (int64_t)v->stats.count);
-		return (uint64_t)v->stats.total / v->stats.count;
+		return (uint64_t)value_avg(v);
 	case V_HIST:
 		*is_signed = false;
 		return hist_total(&v->hist);

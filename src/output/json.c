@@ -155,22 +155,15 @@ void json_value(struct strbuf *sb, const struct value *v, uint64_t div)
 		}
 		sb_puts(sb, " }");
 		break;
-	case V_AVG: {
-		int64_t avg = 0;
-		if (v->stats.count)
-			avg = v->is_signed ? v->stats.total / (int64_t)v->stats.count
-					   : (int64_t)((uint64_t)v->stats.total / v->stats.count);
-		json_int(sb, (uint64_t)avg, true, div);
+	case V_AVG:
+		json_int(sb, (uint64_t)value_avg(v), true, div);
 		break;
-	}
-	case V_STATS: {
-		int64_t avg = v->stats.count ? v->stats.total / (int64_t)v->stats.count : 0;
+	case V_STATS:
 		sb_printf(sb,
 			  "{\"count\": %" PRIu64 ", \"average\": %" PRId64 ", \"total\": %" PRId64
 			  "}",
-			  v->stats.count, avg, v->stats.total);
+			  v->stats.count, value_avg(v), v->stats.total);
 		break;
-	}
 	case V_HIST:
 		json_hist(sb, &v->hist, div);
 		break;

@@ -32,15 +32,6 @@ static void put_int(struct strbuf *sb, uint64_t u, bool is_signed, uint64_t div)
 		sb_printf(sb, "%" PRIu64, u / div_or_one(div));
 }
 
-static int64_t avg_of(const struct value *v)
-{
-	if (!v->stats.count)
-		return 0;
-	if (v->is_signed)
-		return v->stats.total / (int64_t)v->stats.count;
-	return (int64_t)((uint64_t)v->stats.total / v->stats.count);
-}
-
 void text_stack(struct strbuf *sb, const struct value *v, int indent)
 {
 	sb_putc(sb, '\n');
@@ -118,11 +109,11 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
 		text_stack(sb, v, stack_indent);
 		break;
 	case V_AVG:
-		put_int(sb, (uint64_t)avg_of(v), true, div);
+		put_int(sb, (uint64_t)value_avg(v), true, div);
 		break;
 	case V_STATS:
 		sb_printf(sb, "count %" PRIu64 ", average %" PRId64 ", total %" PRId64,
-			  v->stats.count, avg_of(v), v->stats.total);
+			  v->stats.count, value_avg(v), v->stats.total);
 		break;
 	case V_HIST:
 		text_hist(sb, &v->hist, div);
