@@ -46,6 +46,7 @@ struct metrics {
 	char *program;
 	uint64_t interval_ns, last_ns;
 	uint16_t port;
+	unsigned nlogged; /* server thread only, after start */
 };
 
 static uint64_t now_ns(void)
@@ -128,13 +129,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct metrics *m = cls;
 	(void)version;
 	(void)upload;
+	(void)upload_len;
+	(void)con_cls;
 
-	if (!*con_cls) { /* first call: headers only; answer on the next */
-		*con_cls = m;
-		return MHD_YES;
-	}
-	if (*upload_len) /* no bodies: drop it, answer 405 below */
-		*upload_len = 0;
+	/* answered on the first call, from the headers alone: a request body
+	 * is never read (libmicrohttpd closes such a connection after it) */
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", strdup("GET /metrics\n"),
 			     13);
@@ -164,11 +163,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return reply(c, MHD_HTTP_OK, metrics_content_type(om), body, len);
 }
 
+/* libmicrohttpd's messages (a flood of refused connections is one line
+ * each): the first few only */
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 {
-	(void)cls;
+	struct metrics *m = cls;
+
+	if (m->nlogged >= 10)
+		return;
 	fputs("WARNING: prometheus: ", stderr);
 	vfprintf(stderr, fmt, ap);
+	if (++m->nlogged == 10)
+		fputs("WARNING: prometheus: further server messages suppressed\n", stderr);
 }
 
 struct metrics *metrics_start(const struct metrics_opts *o)
@@ -210,8 +216,8 @@ struct metrics *metrics_start(const struct metrics_opts *o)
 	}
 	m->interval_ns = (uint64_t)((o->interval_s > 0 ? o->interval_s : 1.0) * 1e9);
 	m->daemon = MHD_start_daemon(
-		flags, port, NULL, NULL, on_request, m, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
-		NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
+		flags, port, NULL, NULL, on_request, m, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, m,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)32, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)8,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)32 * 1024, MHD_OPTION_END);

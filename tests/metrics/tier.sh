@@ -10,7 +10,9 @@
 # counts and histogram_quantile(0.5, ...) that the --plain dump implies.
 # `promtool check metrics` must accept the exposition; the OpenMetrics
 # form must end in # EOF; the series cap, label escaping and the headless
-# mode (-q --prometheus) are checked on the exposition itself. Afterwards no
+# mode (-q --prometheus) are checked on the exposition itself, and a hostile
+# client (a connection flood, a POST body, a huge header) must not hurt the
+# server. Afterwards no
 # server is left listening and no BPF program of ours is left loaded.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -23,10 +25,12 @@ if [ "$(id -u)" != 0 ]; then
 fi
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 
-if ! make -s tracetop >"$out/make.log" 2>&1; then
+# our own copy: other people's builds may relink ./tracetop meanwhile
+if ! make -s tracetop >"$out/make.log" 2>&1 || ! cp tracetop "$out/tracetop"; then
 	echo "FAIL metrics_build: make tracetop failed (see $out/make.log)"
 	exit 0
 fi
+tt_bin=$out/tracetop
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
 	if ! apt-cache policy prometheus 2>/dev/null | grep -q 'Candidate: [0-9]'; then
 		echo "SKIP metrics_prometheus: no prometheus package available"
@@ -97,7 +101,7 @@ fi
 calls=1234 nsmall=30 small=10 nbig=70 big=1000
 prog='tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @calls[comm] = count(); }
 tracepoint:syscalls:sys_exit_read /pid == cpid/ { @bytes = hist(args->ret); @reads = stats(args->ret); }'
-./tracetop --plain -i 0.2 --prometheus "127.0.0.1:$tt_port" \
+"$tt_bin" --plain -i 0.2 --prometheus "127.0.0.1:$tt_port" \
 	-c "$out/mload $calls $nsmall $small $nbig $big 8" -e "$prog" \
 	>"$out/plain.txt" 2>"$out/plain.err" &
 tt=$!
@@ -230,15 +234,52 @@ fi
 # --- series cap, escaping and the headless mode, on the exposition ---
 capprog='BEGIN { @m[3] = count(); @m[3] = count(); @m[3] = count(); @m[2] = count(); @m[2] = count();
 @m[1] = count(); @m[0] = count(); @e["a\"b\\c\nd"] = count(); }
-interval:s:4 { exit(); }'
+interval:s:6 { exit(); }'
 tt_port2=$(free_port)
-./tracetop -q --prometheus "$tt_port2" --prometheus-max-series 2 -i 0.1 -e "$capprog" \
+"$tt_bin" -q --prometheus "$tt_port2" --prometheus-max-series 2 -i 0.1 -e "$capprog" \
 	>"$out/headless.out" 2>"$out/headless.err" &
 tt=$!
 tt_pids+=("$tt")
 wait_http "http://127.0.0.1:$tt_port2/metrics" 50
 sleep 0.5 # a snapshot after BEGIN
 fetch "http://127.0.0.1:$tt_port2/metrics" >"$out/cap.txt"
+# a hostile client: 100 connections that never finish their request, a
+# POST with a body, a 200 KB header; fds stay bounded, scrapes work after
+python3 - "$tt_port2" "$tt" >"$out/hostile.txt" 2>&1 <<'EOF2'
+import os, socket, subprocess, sys, time
+port, pid = int(sys.argv[1]), sys.argv[2]
+socks = []
+for i in range(100):
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=1)
+        s.send(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+        socks.append(s)
+    except OSError:
+        pass
+time.sleep(0.3)
+fds = len(os.listdir("/proc/%s/fd" % pid))
+for s in socks:
+    s.close()
+time.sleep(0.3)
+def curl(*args):
+    return subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3"]
+                          + list(args) + ["http://127.0.0.1:%d/metrics" % port],
+                          capture_output=True, text=True).stdout
+post = curl("-X", "POST", "--data-binary", "@/etc/services")
+s = socket.create_connection(("127.0.0.1", port), timeout=3)
+s.sendall(b"GET /metrics HTTP/1.1\r\nX: " + b"a" * 200000 + b"\r\n\r\n")
+try:
+    big = s.recv(12)[9:12].decode()
+except OSError:
+    big = "closed"
+s.close()
+after = curl()
+print("fds", fds, "post", post, "big", big, "after", after)
+ok = fds < 50 and post == "405" and big in ("431", "closed", "") and after == "200"
+print("PASS metrics_hostile_client" if ok else
+      "FAIL metrics_hostile_client: fds %d, POST %s, big header %s, then %s" % (fds, post, big, after))
+EOF2
+grep -E '^(PASS|FAIL) ' "$out/hostile.txt" || echo "FAIL metrics_hostile_client: $(tail -1 "$out/hostile.txt")"
 wait "$tt"
 tt_pids=()
 if grep -qx 'tracetop_m_total{key0="3"} 3' "$out/cap.txt" &&
@@ -260,7 +301,7 @@ if [ ! -s "$out/headless.out" ] && grep -q '^tracetop_info' "$out/cap.txt"; then
 else
 	echo "FAIL metrics_headless: -q --prometheus printed $(wc -c <"$out/headless.out") bytes"
 fi
-if ./tracetop --prometheus 127.0.0.1:notaport -e 'BEGIN { exit(); }' >/dev/null 2>&1; then
+if "$tt_bin" --prometheus 127.0.0.1:notaport -e 'BEGIN { exit(); }' >/dev/null 2>&1; then
 	echo "FAIL metrics_bad_listen: a bad --prometheus argument was accepted"
 else
 	echo "PASS metrics_bad_listen"
