@@ -16,8 +16,7 @@
 
 struct sema_map *sema_map_get(struct sema *s, struct node *map)
 {
-	vec_foreach(&s->maps, i)
-	{
+	vec_foreach(&s->maps, i) {
 		struct sema_map *m = s->maps.items[i];
 		if (!strcmp(m->name + 1, map->u.map.name)) {
 			map->u.map.map_id = m->id;
@@ -68,7 +67,8 @@ static const struct type *merge(struct sema *s, const struct type *a, const stru
 		return a->name && b->name && !strcmp(a->name, b->name) ? a : NULL;
 	case T_KSTACK:
 	case T_USTACK:
-		return a->stack_mode == b->stack_mode && a->stack_limit == b->stack_limit ? a : NULL;
+		return a->stack_mode == b->stack_mode && a->stack_limit == b->stack_limit ? a
+											  : NULL;
 	case T_BUF:
 		return a->count >= b->count ? a : b;
 	case T_ARRAY:
@@ -86,8 +86,7 @@ void sema_map_keys(struct sema *s, struct node *map, struct sema_map *m)
 	const struct type **el = arena_alloc(s->a, sizeof(*el) * (n ? n : 1));
 	const char *name = m->name;
 
-	node_foreach(&map->u.map.keys, k)
-	{
+	node_foreach(&map->u.map.keys, k) {
 		const struct type *t;
 		if (k->kind == N_CALL)
 			t = k->type = sema_call(s, k, NULL, true);
@@ -95,7 +94,8 @@ void sema_map_keys(struct sema *s, struct node *map, struct sema_map *m)
 			t = sema_expr(s, k);
 		if (t->kind == T_TUPLE)
 			sema_err(s, map->span,
-				 "tuple cannot be used as a map key. Try a multi-key associative array instead (eg `@map[$1, $2] = ...)`.");
+				 "tuple cannot be used as a map key. Try a multi-key associative "
+				 "array instead (eg `@map[$1, $2] = ...)`.");
 		else if (t->kind == T_CTX || (k->kind == N_BUILTIN && k->u.builtin.b == B_ARGS))
 			sema_err(s, map->span, "context cannot be used as a map key");
 		else if (type_is_map_value_kind(t))
@@ -123,7 +123,8 @@ void sema_map_keys(struct sema *s, struct node *map, struct sema_map *m)
 	key_list(s, key, n, &a);
 	key_list(s, m->key, m->nkeys, &b);
 	sema_err(s, map->span,
-		 "Argument mismatch for %s: trying to access with arguments: %s when map expects arguments: %s",
+		 "Argument mismatch for %s: trying to access with arguments: %s when map expects "
+		 "arguments: %s",
 		 name, a.buf, b.buf);
 	sb_free(&a);
 	sb_free(&b);
@@ -159,7 +160,8 @@ const struct type *sema_map_value(struct sema *s, struct node *map)
 static void mismatch(struct sema *s, struct span sp, struct sema_map *m, const struct type *t)
 {
 	sema_err(s, sp,
-		 "Type mismatch for %s: trying to assign value of type '%s' when map already contains a value of type '%s'",
+		 "Type mismatch for %s: trying to assign value of type '%s' when map already "
+		 "contains a value of type '%s'",
 		 m->name, sema_tname(s, t), sema_tname(s, m->value));
 }
 
@@ -218,15 +220,37 @@ void sema_map_agg(struct sema *s, struct node *map, enum map_agg agg, const stru
 		m->value = vt; /* signed wins once any signed value is aggregated */
 }
 
-/* The first keyed use of each map names its label keys (builtins only). */
-static void meta_keys(struct sema *s, struct node *n, void *arg)
-{
-	struct bt_map_meta *meta = arg;
+struct meta_walk {
+	struct bt_map_meta *meta;
+	bool *assigned; /* line is that of the first assignment */
+	const char *text;
+};
 
+static uint32_t line_of(const char *text, uint32_t pos)
+{
+	uint32_t line = 1;
+
+	for (uint32_t j = 0; text && j < pos && text[j]; j++)
+		line += text[j] == '\n';
+	return line;
+}
+
+/* The first keyed use of each map names its label keys (builtins only);
+ * its first assignment (else its first use) is the line that defines it. */
+static void meta_visit(struct sema *s, struct node *n, void *arg)
+{
+	struct meta_walk *w = arg;
+
+	if (n->kind == N_ASSIGN && n->u.assign.lhs && n->u.assign.lhs->kind == N_MAP) {
+		int id = sema_map_get(s, n->u.assign.lhs)->id;
+		if (!w->assigned[id]) {
+			w->assigned[id] = true;
+			w->meta[id].line = line_of(w->text, n->span.lo);
+		}
+	}
 	if (n->kind != N_MAP || !n->u.map.keys.len)
 		return;
-	struct sema_map *m = sema_map_get(s, n);
-	struct bt_map_meta *mm = &meta[m->id];
+	struct bt_map_meta *mm = &w->meta[sema_map_get(s, n)->id];
 	if (mm->key_names)
 		return;
 	mm->nkeys = (uint32_t)n->u.map.keys.len;
@@ -240,33 +264,33 @@ static void meta_keys(struct sema *s, struct node *n, void *arg)
 	}
 }
 
-/* prog->map_meta: each map's first line and its key names, for metrics. */
+/* prog->map_meta: each map's defining line and its key names, for metrics. */
 static void maps_meta(struct sema *s)
 {
-	struct bt_map_meta *meta = arena_alloc(s->a, sizeof(*meta) * (s->maps.len + 1));
-	const char *text = s->d && s->d->src ? s->d->src->text : NULL;
+	struct meta_walk w = {
+		.meta = arena_alloc(s->a, sizeof(*w.meta) * (s->maps.len + 1)),
+		.assigned = arena_alloc(s->a, sizeof(*w.assigned) * (s->maps.len + 1)),
+		.text = s->d && s->d->src ? s->d->src->text : NULL,
+	};
 
 	vec_foreach(&s->maps, i)
 	{
 		struct sema_map *m = s->maps.items[i];
-		meta[i].name = m->name;
-		meta[i].line = 1;
-		for (uint32_t j = 0; text && j < m->span.lo && text[j]; j++)
-			meta[i].line += text[j] == '\n';
+		w.meta[i].name = m->name;
+		w.meta[i].line = line_of(w.text, m->span.lo);
 	}
 	node_foreach(&s->ast->probes, p)
 	{
-		sema_walk(s, p->u.probe.pred, meta_keys, meta);
-		sema_walk(s, p->u.probe.body, meta_keys, meta);
+		sema_walk(s, p->u.probe.pred, meta_visit, &w);
+		sema_walk(s, p->u.probe.body, meta_visit, &w);
 	}
 	if (s->prog)
-		s->prog->map_meta = meta;
+		s->prog->map_meta = w.meta;
 }
 
 void sema_maps_finish(struct sema *s)
 {
-	vec_foreach(&s->maps, i)
-	{
+	vec_foreach(&s->maps, i) {
 		struct sema_map *m = s->maps.items[i];
 		if (!m->value)
 			m->value = &t_s64;
