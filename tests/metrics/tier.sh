@@ -12,8 +12,8 @@
 # form must end in # EOF; the series cap, label escaping and the headless
 # mode (-q --prometheus) are checked on the exposition itself, and a hostile
 # client (a connection flood, a POST body, a huge header) must not hurt the
-# server. Afterwards no
-# server is left listening and no BPF program of ours is left loaded.
+# server. Afterwards no server is left listening and no BPF program of ours
+# is left loaded.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 top=$(pwd)
