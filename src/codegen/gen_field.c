@@ -24,6 +24,8 @@ static const struct {
 	{"dx", 96},     {"si", 104}, {"di", 112}, {"orig_ax", 120}, {"ip", 128}, {"cs", 136},
 	{"flags", 144}, {"sp", 152}, {"ss", 160},
 };
+#define STACK_VALUE_MAX 256 /* bytes a single value may take on the stack */
+
 static const uint32_t arg_regs[] = {112, 104, 96, 88, 72, 64}; /* di si dx cx r8 r9 */
 
 static bool regs_ctx(enum probe_kind k)
@@ -117,6 +119,11 @@ LLVMValueRef gen_read_mem(struct cg *cg, LLVMValueRef addr, const struct type *t
 		v = ir_load(cg, dst, size, cg_is_signed(t));
 		ir_scratch_end(cg, dst, 8);
 		return v;
+	}
+	if (size > STACK_VALUE_MAX) {
+		diag_err(cg->d, cg->cur_span,
+			 "reading a %u-byte value does not fit on the 512-byte BPF stack", size);
+		size = 8;
 	}
 	dst = ir_alloca_zeroed(cg, size, "rdmem");
 	cg_check_read(cg, ir_probe_read(cg, dst, ir_const32(cg, size), addr, space), space, false);
