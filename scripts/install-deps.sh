@@ -4,7 +4,7 @@
 set -e
 PKGS="gcc make pkg-config llvm-19-dev libbpf-dev libelf-dev libncurses-dev zlib1g-dev libzstd-dev
       bpftool bpftrace tmux clang python3 qemu-system-x86 busybox-static linux-perf
-      libmicrohttpd-dev prometheus"
+      libmicrohttpd-dev prometheus systemtap-sdt-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
