@@ -22,10 +22,10 @@
 
 static bool diag_seen(struct sema *s, struct span sp, const char *msg)
 {
-	vec_foreach(&s->d->list, i)
-	{
+	vec_foreach(&s->d->list, i) {
 		struct diag *g = s->d->list.items[i];
-		if (g->has_span && g->span.lo == sp.lo && g->span.hi == sp.hi && !strcmp(g->msg, msg))
+		if (g->has_span && g->span.lo == sp.lo && g->span.hi == sp.hi &&
+		    !strcmp(g->msg, msg))
 			return true;
 	}
 	return false;
@@ -67,8 +67,7 @@ void sema_warn(struct sema *s, struct span sp, const char *fmt, ...)
 
 struct sema_var *sema_var_find(struct sema *s, const char *name, int *id)
 {
-	vec_foreach(&s->vars, i)
-	{
+	vec_foreach(&s->vars, i) {
 		struct sema_var *v = s->vars.items[i];
 		if (!strcmp(v->name, name)) {
 			if (id)
@@ -96,7 +95,8 @@ static void walk(struct sema *s, struct node *n, walk_fn f, void *arg);
 
 static void walk_list(struct sema *s, struct node_list *l, walk_fn f, void *arg)
 {
-	node_foreach(l, n) walk(s, n, f, arg);
+	node_foreach(l, n)
+		walk(s, n, f, arg);
 }
 
 static void walk(struct sema *s, struct node *n, walk_fn f, void *arg)
@@ -197,8 +197,7 @@ static void collect_map(struct sema *s, struct node *n, void *arg)
 	if (n->kind != N_MAP)
 		return;
 	const char *name = arena_printf(s->a, "@%s", n->u.map.name);
-	vec_foreach(&s->maps, i)
-	{
+	vec_foreach(&s->maps, i) {
 		struct sema_map *m = s->maps.items[i];
 		if (!strcmp(m->name, name))
 			return;
@@ -212,14 +211,14 @@ static void collect_map(struct sema *s, struct node *n, void *arg)
 
 static void collect_maps(struct sema *s)
 {
-	node_foreach(&s->ast->probes, p)
-	{
+	node_foreach(&s->ast->probes, p) {
 		walk(s, p->u.probe.pred, collect_map, NULL);
 		walk(s, p->u.probe.body, collect_map, NULL);
 	}
 	if (s->maps.len)
 		qsort(s->maps.items, s->maps.len, sizeof(void *), map_cmp);
-	vec_foreach(&s->maps, i)((struct sema_map *)s->maps.items[i])->id = (int)i;
+	vec_foreach(&s->maps, i)
+		((struct sema_map *)s->maps.items[i])->id = (int)i;
 }
 
 static void type_fn(struct sema *s, struct node *probe, struct probe_fn *fn)
@@ -247,8 +246,7 @@ static void type_fn(struct sema *s, struct node *probe, struct probe_fn *fn)
 
 static void type_all(struct sema *s)
 {
-	node_foreach(&s->ast->probes, p)
-	{
+	node_foreach(&s->ast->probes, p) {
 		struct probe_info *info = p->u.probe.info;
 		if (!info)
 			continue;
@@ -264,8 +262,7 @@ static void fill_program(struct sema *s)
 
 	prog->nmaps = s->maps.len;
 	prog->maps = xcalloc(prog->nmaps ? prog->nmaps : 1, sizeof(*prog->maps));
-	vec_foreach(&s->maps, i)
-	{
+	vec_foreach(&s->maps, i) {
 		struct sema_map *m = s->maps.items[i];
 		struct bt_map *bm = &prog->maps[i];
 		bm->name = xstrdup(m->name);
@@ -301,8 +298,7 @@ static void fill_program(struct sema *s)
 	}
 	prog->nformats = s->formats.len;
 	prog->formats = xcalloc(prog->nformats ? prog->nformats : 1, sizeof(*prog->formats));
-	vec_foreach(&s->formats, i)
-	{
+	vec_foreach(&s->formats, i) {
 		struct bt_format *f = s->formats.items[i];
 		prog->formats[i] = *f;
 		prog->formats[i].fmt = f->fmt ? xstrdup(f->fmt) : NULL;
@@ -310,8 +306,7 @@ static void fill_program(struct sema *s)
 	}
 	prog->nprobes = s->probes.len;
 	prog->probes = xcalloc(prog->nprobes ? prog->nprobes : 1, sizeof(*prog->probes));
-	vec_foreach(&s->probes, i)
-	{
+	vec_foreach(&s->probes, i) {
 		struct bt_probe *bp = s->probes.items[i];
 		prog->probes[i] = *bp; /* strings already heap copies */
 	}
@@ -349,8 +344,7 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	sema_maps_finish(&s);
 	if (d->nerr == nerr0) {
 		fill_program(&s);
-		node_foreach(&ast->probes, p)
-		{
+		node_foreach(&ast->probes, p) {
 			struct probe_info *info = p->u.probe.info;
 			for (size_t i = 0; info && i < info->nfns; i++) {
 				walk(&s, info->fns[i].pred, uses_cpid, &prog->needs_cpid);

@@ -26,8 +26,8 @@ struct sema_map {
 	const char *name; /* "@x" */
 	struct span span; /* first use */
 	bool key_known;
-	int nkeys;               /* -1 until known */
-	const struct type *key;  /* storage type, NULL for scalar */
+	int nkeys;                /* -1 until known */
+	const struct type *key;   /* storage type, NULL for scalar */
 	const struct type *value; /* storage type or T_COUNT.. kind; NULL until known */
 	enum map_agg agg;
 	int id; /* index in prog->maps, set when the program is assembled */
@@ -46,18 +46,18 @@ struct sema {
 	struct diags *d;
 	struct bt_program *prog;
 	struct ast *ast;
-	bool final; /* report errors, register formats */
+	bool final;     /* report errors, register formats */
 	int unresolved; /* map reads whose type is still unknown this pass */
 
 	struct kbtf *kb;
 	bool kb_tried;
 
-	struct vec maps;    /* struct sema_map * */
-	struct vec formats; /* struct bt_format * (final pass) */
-	struct vec structs; /* struct sema_struct * */
-	struct vec consts;  /* struct sema_const *: #define and enum names */
+	struct vec maps;       /* struct sema_map * */
+	struct vec formats;    /* struct bt_format * (final pass) */
+	struct vec structs;    /* struct sema_struct * */
+	struct vec consts;     /* struct sema_const *: #define and enum names */
 	struct vec str_params; /* N_STR nodes folded from str($N) */
-	struct vec probes;  /* struct bt_probe * during expansion */
+	struct vec probes;     /* struct bt_probe * during expansion */
 
 	/* the function being typed */
 	struct node *probe_node;
@@ -125,9 +125,12 @@ const char *sema_kname(const struct type *t); /* "integer", "string" ... */
 void sema_param_to_str(struct sema *s, struct node *n);
 void sema_builtin(struct sema *s, struct node *n);
 
+/* sema_builtin.c */
+bool sema_resolve_builtin(struct node *n); /* name -> enum builtin */
+bool sema_is_perf_kind(enum probe_kind k); /* profile, interval, software, hardware */
+
 /* sema_call.c */
-const struct type *sema_call(struct sema *s, struct node *n, struct node *assign_to,
-			     bool as_key);
+const struct type *sema_call(struct sema *s, struct node *n, struct node *assign_to, bool as_key);
 enum func sema_func_lookup(const char *name);
 const char *sema_func_name(enum func f);
 
@@ -147,7 +150,6 @@ int sema_verify(const struct ast *ast, FILE *f);
 /* sema_printf.c */
 void sema_check_format(struct sema *s, struct node *call, const char *fn, const char *fmt,
 		       struct node *args);
-int sema_add_format(struct sema *s, enum event_kind kind, const char *fmt,
-		    const struct type *args);
+int sema_add_format(struct sema *s, enum event_kind kind, const char *fmt, const struct type *args);
 
 #endif

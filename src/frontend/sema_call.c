@@ -1,11 +1,10 @@
 /*
- * sema_call.c - builtin variables and functions.
+ * sema_call.c - builtin functions.
  *
- * Two tables give each name its enum: builtins[] (pid, comm, args ...)
- * and funcs[] (with arity). Then one switch per table applies bpftrace
- * 0.17's rules: which probe kinds a builtin exists in, what type it has,
- * which argument kinds and constants a function takes, whether its result
- * may or must be assigned to a map. Messages use bpftrace's words
+ * A table gives each name its enum func and arity; one switch applies
+ * bpftrace 0.17's rules: which argument kinds and constants a function
+ * takes, which probe kinds it works in, whether its result may or must be
+ * assigned to a map (builtin variables are in sema_builtin.c). Messages use bpftrace's words
  * ("count() should be directly assigned to a map", "sum() only supports
  * integer arguments (string provided)").
  */
@@ -17,52 +16,60 @@
 #include <signal.h>
 #include <string.h>
 
-#define MAX_STACK 1024
+#define MAX_STACK     1024
 #define DEFAULT_STACK 127
-#define X86_MAX_ARG 5
-
-static const struct {
-	const char *name;
-	enum builtin b;
-} builtins[] = {
-	{"pid", B_PID},         {"tid", B_TID},         {"uid", B_UID},
-	{"gid", B_GID},         {"nsecs", B_NSECS},     {"elapsed", B_ELAPSED},
-	{"numaid", B_NUMAID},   {"cpu", B_CPU},         {"comm", B_COMM},
-	{"kstack", B_KSTACK},   {"ustack", B_USTACK},   {"retval", B_RETVAL},
-	{"func", B_FUNC},       {"probe", B_PROBE},     {"curtask", B_CURTASK},
-	{"rand", B_RAND},       {"cgroup", B_CGROUP},   {"cpid", B_CPID},
-	{"args", B_ARGS},       {"ctx", B_CTX},         {"username", B_USERNAME},
-	{"jiffies", B_JIFFIES},
-};
 
 static const struct {
 	const char *name;
 	enum func f;
 	int min, max; /* arity; -1 = unchecked here */
 } funcs[] = {
-	{"count", F_COUNT, 0, 0},       {"sum", F_SUM, 1, 1},
-	{"avg", F_AVG, 1, 1},           {"min", F_MIN, 1, 1},
-	{"max", F_MAX, 1, 1},           {"stats", F_STATS, 1, 1},
-	{"hist", F_HIST, 1, 1},         {"lhist", F_LHIST, 4, 4},
-	{"printf", F_PRINTF, 1, 128},   {"print", F_PRINT, 1, 3},
-	{"time", F_TIME, 0, 1},         {"join", F_JOIN, 1, 2},
-	{"exit", F_EXIT, 0, 0},         {"system", F_SYSTEM, 1, 128},
-	{"cat", F_CAT, 1, 128},         {"clear", F_CLEAR, 1, 1},
-	{"zero", F_ZERO, 1, 1},         {"delete", F_DELETE, 1, 1},
-	{"signal", F_SIGNAL, 1, 1},     {"override", F_OVERRIDE, 1, 1},
-	{"str", F_STR, 1, 2},           {"buf", F_BUF, 1, 2},
-	{"ksym", F_KSYM, 1, 1},         {"usym", F_USYM, 1, 1},
-	{"kaddr", F_KADDR, 1, 1},       {"uaddr", F_UADDR, 1, 1},
-	{"kstack", F_KSTACK, 0, 2},     {"ustack", F_USTACK, 0, 2},
-	{"ntop", F_NTOP, 1, 2},         {"pton", F_PTON, 1, 1},
-	{"reg", F_REG, 1, 1},           {"cgroupid", F_CGROUPID, 1, 1},
-	{"macaddr", F_MACADDR, 1, 1},   {"strftime", F_STRFTIME, 2, 2},
-	{"strncmp", F_STRNCMP, 3, 3},   {"strcontains", F_STRCONTAINS, 2, 2},
-	{"path", F_PATH, 1, 1},         {"kptr", F_KPTR, 1, 1},
-	{"uptr", F_UPTR, 1, 1},         {"sizeof", F_SIZEOF, 1, 1},
-	{"strerror", F_STRERROR, 1, 1}, {"bswap", F_BSWAP, 1, 1},
-	{"skboutput", F_SKBOUTPUT, 4, 4}, {"cgroup_path", F_CGROUP_PATH, 1, 2},
-	{"unwatch", F_UNWATCH, 1, 1},   {"debugf", F_DEBUGF, 1, 128},
+	{"count", F_COUNT, 0, 0},
+	{"sum", F_SUM, 1, 1},
+	{"avg", F_AVG, 1, 1},
+	{"min", F_MIN, 1, 1},
+	{"max", F_MAX, 1, 1},
+	{"stats", F_STATS, 1, 1},
+	{"hist", F_HIST, 1, 1},
+	{"lhist", F_LHIST, 4, 4},
+	{"printf", F_PRINTF, 1, 128},
+	{"print", F_PRINT, 1, 3},
+	{"time", F_TIME, 0, 1},
+	{"join", F_JOIN, 1, 2},
+	{"exit", F_EXIT, 0, 0},
+	{"system", F_SYSTEM, 1, 128},
+	{"cat", F_CAT, 1, 128},
+	{"clear", F_CLEAR, 1, 1},
+	{"zero", F_ZERO, 1, 1},
+	{"delete", F_DELETE, 1, 1},
+	{"signal", F_SIGNAL, 1, 1},
+	{"override", F_OVERRIDE, 1, 1},
+	{"str", F_STR, 1, 2},
+	{"buf", F_BUF, 1, 2},
+	{"ksym", F_KSYM, 1, 1},
+	{"usym", F_USYM, 1, 1},
+	{"kaddr", F_KADDR, 1, 1},
+	{"uaddr", F_UADDR, 1, 1},
+	{"kstack", F_KSTACK, 0, 2},
+	{"ustack", F_USTACK, 0, 2},
+	{"ntop", F_NTOP, 1, 2},
+	{"pton", F_PTON, 1, 1},
+	{"reg", F_REG, 1, 1},
+	{"cgroupid", F_CGROUPID, 1, 1},
+	{"macaddr", F_MACADDR, 1, 1},
+	{"strftime", F_STRFTIME, 2, 2},
+	{"strncmp", F_STRNCMP, 3, 3},
+	{"strcontains", F_STRCONTAINS, 2, 2},
+	{"path", F_PATH, 1, 1},
+	{"kptr", F_KPTR, 1, 1},
+	{"uptr", F_UPTR, 1, 1},
+	{"sizeof", F_SIZEOF, 1, 1},
+	{"strerror", F_STRERROR, 1, 1},
+	{"bswap", F_BSWAP, 1, 1},
+	{"skboutput", F_SKBOUTPUT, 4, 4},
+	{"cgroup_path", F_CGROUP_PATH, 1, 2},
+	{"unwatch", F_UNWATCH, 1, 1},
+	{"debugf", F_DEBUGF, 1, 128},
 };
 
 enum func sema_func_lookup(const char *name)
@@ -79,199 +86,6 @@ const char *sema_func_name(enum func f)
 		if (funcs[i].f == f)
 			return funcs[i].name;
 	return "?";
-}
-
-/* --- builtin variables --- */
-
-static bool resolve_builtin(struct node *n)
-{
-	const char *nm = n->u.builtin.name;
-
-	if (!nm)
-		return true; /* made by sema itself */
-	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
-		if (!strcmp(builtins[i].name, nm)) {
-			n->u.builtin.b = builtins[i].b;
-			return true;
-		}
-	if (!strncmp(nm, "arg", 3) && nm[3] >= '0' && nm[3] <= '9' && !nm[4]) {
-		n->u.builtin.b = B_ARG;
-		n->u.builtin.argn = nm[3] - '0';
-		return true;
-	}
-	if (!strncmp(nm, "sarg", 4) && nm[4] >= '0' && nm[4] <= '9' && !nm[5]) {
-		n->u.builtin.b = B_SARG;
-		n->u.builtin.argn = nm[4] - '0';
-		return true;
-	}
-	return false;
-}
-
-static const struct type *record_ptr(struct sema *s, const char *name, bool user)
-{
-	struct type_name tn = {.name = name};
-	const struct type *r = sema_type_from_name(s, &tn, false);
-
-	if (!r) {
-		struct type *o = arena_alloc(s->a, sizeof(*o));
-		o->kind = T_RECORD;
-		o->name = name;
-		r = o;
-	}
-	return stype_ptr(s, r, user);
-}
-
-static enum probe_kind fn_kind(struct sema *s)
-{
-	return s->fn ? s->fn->kind : PK_BEGIN;
-}
-
-static bool is_perf_prog(enum probe_kind k)
-{
-	return k == PK_PROFILE || k == PK_INTERVAL || k == PK_SOFTWARE || k == PK_HARDWARE;
-}
-
-static const struct type *fn_args(struct sema *s, struct node *n)
-{
-	enum probe_kind k = fn_kind(s);
-
-	if (s->fn->args)
-		return stype_ptr(s, s->fn->args, k == PK_UPROBE);
-	if (k == PK_FENTRY || k == PK_FEXIT) {
-		struct bt_probe *bp = s->probes.items[s->fn->probe_lo];
-		const struct type *ret = NULL;
-		const struct type *proto =
-			sema_btf(s) ? kbtf_func_proto(s->kb, s->a, bp->func, &ret) : NULL;
-		if (!proto) {
-			sema_err(s, n->span, "No BTF found for %s", bp->func);
-			return &t_none;
-		}
-		s->fn->args = proto;
-		return stype_ptr(s, proto, false);
-	}
-	if (k == PK_RAWTRACEPOINT) {
-		/* newer bpftrace: the tracepoint's BTF prototype, like fentry */
-		struct bt_probe *bp = s->probes.items[s->fn->probe_lo];
-		const struct type *proto =
-			sema_btf(s) ? kbtf_raw_tp_proto(s->kb, s->a, bp->func) : NULL;
-		if (!proto) {
-			sema_err(s, n->span, "No BTF found for raw tracepoint %s", bp->func);
-			return &t_none;
-		}
-		s->fn->args = proto;
-		return stype_ptr(s, proto, false);
-	}
-	if (k == PK_TRACEPOINT)
-		return &t_none; /* reading the format failed: reported already */
-	if (k == PK_UPROBE) {
-		sema_err(s, n->span, "args for uprobes need DWARF debug info, which is not supported");
-		return &t_none;
-	}
-	sema_err(s, n->span,
-		 "The args builtin can only be used with tracepoint/kfunc/uprobeprobes (%s used here)",
-		 k == PK_BEGIN || k == PK_END ? "special" : probe_kind_name(k));
-	return &t_none;
-}
-
-void sema_builtin(struct sema *s, struct node *n)
-{
-	enum probe_kind k = fn_kind(s);
-	const char *nm = n->u.builtin.name;
-
-	n->type = &t_u64;
-	if (!resolve_builtin(n)) {
-		if (sema_ident_const(s, n))
-			return;
-		sema_err(s, n->span, "Unknown identifier: '%s'", nm);
-		n->type = &t_none;
-		return;
-	}
-	switch (n->u.builtin.b) {
-	case B_PID:
-	case B_TID:
-	case B_UID:
-	case B_GID:
-	case B_NSECS:
-	case B_ELAPSED:
-	case B_NUMAID:
-	case B_CPU:
-	case B_RAND:
-	case B_CGROUP:
-	case B_JIFFIES:
-		break;
-	case B_CPID:
-		if (!s->opts || !s->opts->cmd)
-			sema_err(s, n->span, "cpid cannot be used without child command");
-		n->type = &t_u32;
-		break;
-	case B_COMM:
-		n->type = stype_str(s, 16);
-		break;
-	case B_KSTACK:
-	case B_USTACK:
-		n->type = stype_stack(s, n->u.builtin.b == B_KSTACK, STACK_BPFTRACE, DEFAULT_STACK);
-		break;
-	case B_PROBE:
-		n->type = stype_simple(T_PROBE);
-		break;
-	case B_USERNAME:
-		n->type = stype_simple(T_USERNAME);
-		break;
-	case B_CURTASK:
-		n->type = record_ptr(s, "struct task_struct", false);
-		break;
-	case B_RETVAL:
-		if (k == PK_KRETPROBE || k == PK_URETPROBE) {
-			n->type = &t_u64;
-		} else if (k == PK_FEXIT) {
-			struct bt_probe *bp = s->probes.items[s->fn->probe_lo];
-			const struct type *ret = NULL;
-			if (sema_btf(s))
-				kbtf_func_proto(s->kb, s->a, bp->func, &ret);
-			n->type = ret ? sema_field_type(s, ret) : &t_u64;
-		} else {
-			sema_err(s, n->span,
-				 "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes%s",
-				 k == PK_TRACEPOINT ? " (try to use args->ret instead)" : "");
-		}
-		break;
-	case B_FUNC:
-		if (k == PK_KPROBE || k == PK_KRETPROBE || k == PK_FENTRY || k == PK_FEXIT)
-			n->type = stype_simple(T_KSYM);
-		else if (k == PK_UPROBE || k == PK_URETPROBE)
-			n->type = stype_simple(T_USYM);
-		else
-			sema_err(s, n->span, "The func builtin can not be used with '%s' probes",
-				 probe_kind_name(k));
-		break;
-	case B_ARG:
-		if (k != PK_KPROBE && k != PK_UPROBE && k != PK_USDT)
-			sema_err(s, n->span,
-				 "The %s builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes",
-				 nm);
-		else if (n->u.builtin.argn > X86_MAX_ARG)
-			sema_err(s, n->span, "x86_64 doesn't support %s", nm);
-		break;
-	case B_SARG:
-		if (k != PK_KPROBE && k != PK_UPROBE)
-			sema_err(s, n->span,
-				 "The %s builtin can only be used with 'kprobes' and 'uprobes' probes",
-				 nm);
-		break;
-	case B_ARGS:
-		n->type = fn_args(s, n);
-		break;
-	case B_CTX:
-		if (k == PK_KPROBE || k == PK_KRETPROBE || k == PK_UPROBE || k == PK_URETPROBE)
-			n->type = record_ptr(s, "struct pt_regs", false);
-		else if (is_perf_prog(k))
-			n->type = record_ptr(s, "struct bpf_perf_event_data", false);
-		else if (k == PK_TRACEPOINT)
-			sema_err(s, n->span, "Use args instead of ctx in tracepoint");
-		else
-			sema_err(s, n->span, "invalid program type");
-		break;
-	}
 }
 
 /* --- functions --- */
@@ -299,15 +113,17 @@ static bool check_arity(struct sema *s, struct node *n, const char *fn, int min,
 		else if (min == 1)
 			sema_err(s, n->span, "%s() requires one argument (%d provided)", fn, k);
 		else
-			sema_err(s, n->span, "%s() requires %d arguments (%d provided)", fn, min, k);
+			sema_err(s, n->span, "%s() requires %d arguments (%d provided)", fn, min,
+				 k);
 		return false;
 	}
 	if (k < min) {
 		if (min == 1)
-			sema_err(s, n->span, "%s() requires at least one argument (%d provided)", fn, k);
+			sema_err(s, n->span, "%s() requires at least one argument (%d provided)",
+				 fn, k);
 		else
-			sema_err(s, n->span, "%s() requires at least %d arguments (%d provided)", fn,
-				 min, k);
+			sema_err(s, n->span, "%s() requires at least %d arguments (%d provided)",
+				 fn, min, k);
 		return false;
 	}
 	if (k > max) {
@@ -316,7 +132,8 @@ static bool check_arity(struct sema *s, struct node *n, const char *fn, int min,
 		else if (max == 1)
 			sema_err(s, n->span, "%s() takes up to one argument (%d provided)", fn, k);
 		else
-			sema_err(s, n->span, "%s() takes up to %d arguments (%d provided)", fn, max, k);
+			sema_err(s, n->span, "%s() takes up to %d arguments (%d provided)", fn, max,
+				 k);
 		return false;
 	}
 	return true;
@@ -331,9 +148,9 @@ static bool want(struct sema *s, struct node *n, const char *fn, int i, enum typ
 
 	if (!a)
 		return false;
-	if (literal && ((k == T_STR && a->kind != N_STR) ||
-			(k == T_INT && a->kind != N_INT &&
-			 !(a->kind == N_UNOP && a->u.unop.op == OP_NEG)))) {
+	if (literal &&
+	    ((k == T_STR && a->kind != N_STR) ||
+	     (k == T_INT && a->kind != N_INT && !(a->kind == N_UNOP && a->u.unop.op == OP_NEG)))) {
 		sema_err(s, n->span, "%s() expects a %s literal (%s provided)", fn, kn,
 			 sema_kname(a->type));
 		return false;
@@ -355,7 +172,8 @@ static void check_assignment(struct sema *s, struct node *n, const char *fn, str
 		if (!to || to->kind != N_MAP)
 			sema_err(s, n->span, "%s() should be directly assigned to a map", fn);
 	} else if (to || as_key) {
-		sema_err(s, n->span, "%s() should not be used in an assignment or as a map key", fn);
+		sema_err(s, n->span, "%s() should not be used in an assignment or as a map key",
+			 fn);
 	}
 }
 
@@ -439,7 +257,8 @@ static const struct type *agg(struct sema *s, struct node *n, enum func f, const
 			goto done;
 		}
 		if (st <= 0)
-			sema_err(s, n->span, "lhist() step must be >= 1 (%lld provided)", (long long)st);
+			sema_err(s, n->span, "lhist() step must be >= 1 (%lld provided)",
+				 (long long)st);
 		else if ((mx - mn) / st > 1000)
 			sema_err(s, n->span,
 				 "lhist() too many buckets, must be <= 1000 (would need %lld)",
@@ -449,11 +268,13 @@ static const struct type *agg(struct sema *s, struct node *n, enum func f, const
 				 (long long)mn);
 		if (mn > mx)
 			sema_err(s, n->span,
-				 "lhist() min must be less than max (provided min %lld and max %lld)",
+				 "lhist() min must be less than max (provided min %lld and max "
+				 "%lld)",
 				 (long long)mn, (long long)mx);
 		if (mx - mn < st)
 			sema_err(s, n->span,
-				 "lhist() step is too large for the given range (provided step %lld for range %lld)",
+				 "lhist() step is too large for the given range (provided step "
+				 "%lld for range %lld)",
 				 (long long)st, (long long)(mx - mn));
 		lt->lh_min = mn;
 		lt->lh_max = mx;
@@ -477,7 +298,7 @@ static bool available(enum func f, enum probe_kind k)
 	switch (f) {
 	case F_REG:
 		return k == PK_KPROBE || k == PK_KRETPROBE || k == PK_UPROBE || k == PK_URETPROBE ||
-		       k == PK_USDT || is_perf_prog(k) || k == PK_WATCHPOINT;
+		       k == PK_USDT || sema_is_perf_kind(k) || k == PK_WATCHPOINT;
 	case F_UADDR:
 		return k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT;
 	case F_SIGNAL:
@@ -529,8 +350,8 @@ static const struct type *stack_call(struct sema *s, struct node *n, bool kernel
 			limit = (int64_t)lim->u.ival;
 			if (limit > MAX_STACK)
 				sema_err(s, n->span,
-					 "%s([int limit]): limit shouldn't exceed %d, %lld given", fn,
-					 MAX_STACK, (long long)limit);
+					 "%s([int limit]): limit shouldn't exceed %d, %lld given",
+					 fn, MAX_STACK, (long long)limit);
 		}
 	}
 	return stype_stack(s, kernel, mode, (uint32_t)limit);
@@ -552,15 +373,16 @@ static const struct type *str_call(struct sema *s, struct node *n)
 	/* str($N): the parameter's text; folded in the final pass only, so
 	 * that every pass still sees it is a parameter */
 	bool from_param = a->kind == N_PARAM;
-	vec_foreach(&s->str_params, i) from_param |= s->str_params.items[i] == a;
+	vec_foreach(&s->str_params, i)
+		from_param |= s->str_params.items[i] == a;
 	const struct type *t;
 	if (a->kind == N_PARAM_COUNT) {
 		sema_err(s, a->span, "use $#, not str($#)");
 		t = s->final ? sema_expr(s, a) : &t_s64;
 	} else if (from_param && !s->final) {
-		const char *p = s->opts && a->u.param.n >= 1 && a->u.param.n <= s->opts->nparams ?
-					s->opts->params[a->u.param.n - 1] :
-					"";
+		const char *p = s->opts && a->u.param.n >= 1 && a->u.param.n <= s->opts->nparams
+					? s->opts->params[a->u.param.n - 1]
+					: "";
 		t = stype_str(s, (uint32_t)strlen(p) + 1);
 	} else {
 		if (a->kind == N_PARAM) {
@@ -576,7 +398,8 @@ static const struct type *str_call(struct sema *s, struct node *n)
 		sema_expr(s, l);
 		if (want(s, n, "str", 1, T_INT, false) && sema_const_int(s, l, &v)) {
 			if (v < 0)
-				sema_err(s, n->span, "str() cannot use negative length (%lld)", (long long)v);
+				sema_err(s, n->span, "str() cannot use negative length (%lld)",
+					 (long long)v);
 			else if ((uint64_t)v + 1 < size)
 				size = (uint32_t)v + 1;
 		}
@@ -586,7 +409,8 @@ static const struct type *str_call(struct sema *s, struct node *n)
 	}
 	if (t->kind != T_INT && t->kind != T_PTR)
 		sema_err(s, n->span,
-			 "str() expects an integer or a pointer type as first argument (%s provided)",
+			 "str() expects an integer or a pointer type as first argument (%s "
+			 "provided)",
 			 sema_tname(s, t));
 	return stype_str(s, size);
 }
@@ -602,13 +426,15 @@ static const struct type *buf_call(struct sema *s, struct node *n)
 	const struct type *t = sema_expr(s, a);
 	if (t->kind != T_INT && t->kind != T_STR && t->kind != T_PTR && t->kind != T_ARRAY &&
 	    t->kind != T_NONE)
-		sema_err(s, n->span, "buf() expects an integer, string, or array argument but saw %s",
+		sema_err(s, n->span,
+			 "buf() expects an integer, string, or array argument but saw %s",
 			 sema_kname(t));
 	if (nargs(n) == 1) {
 		if (t->kind == T_ARRAY)
 			size = t->size;
 		else
-			sema_err(s, n->span, "buf() expects a length argument for non-array type %s",
+			sema_err(s, n->span,
+				 "buf() expects a length argument for non-array type %s",
 				 sema_kname(t));
 	} else {
 		struct node *l = arg(n, 1);
@@ -617,14 +443,16 @@ static const struct type *buf_call(struct sema *s, struct node *n)
 		want(s, n, "buf", 1, T_INT, false);
 		if (sema_const_int(s, l, &v)) {
 			if (v < 0)
-				sema_err(s, n->span, "buf cannot use negative length (%lld)", (long long)v);
+				sema_err(s, n->span, "buf cannot use negative length (%lld)",
+					 (long long)v);
 			else
 				size = (uint32_t)v;
 		}
 	}
 	if (size > max) {
 		sema_warn(s, n->span,
-			  "buf() length is too long and will be shortened to %u bytes (see BPFTRACE_STRLEN)",
+			  "buf() length is too long and will be shortened to %u bytes (see "
+			  "BPFTRACE_STRLEN)",
 			  max);
 		size = max;
 	}
@@ -637,14 +465,16 @@ static int signal_num(const char *name)
 		const char *n;
 		int v;
 	} sigs[] = {
-		{"SIGHUP", SIGHUP},   {"SIGINT", SIGINT},   {"SIGQUIT", SIGQUIT}, {"SIGILL", SIGILL},
-		{"SIGTRAP", SIGTRAP}, {"SIGABRT", SIGABRT}, {"SIGBUS", SIGBUS},   {"SIGFPE", SIGFPE},
-		{"SIGKILL", SIGKILL}, {"SIGUSR1", SIGUSR1}, {"SIGSEGV", SIGSEGV}, {"SIGUSR2", SIGUSR2},
-		{"SIGPIPE", SIGPIPE}, {"SIGALRM", SIGALRM}, {"SIGTERM", SIGTERM}, {"SIGCHLD", SIGCHLD},
-		{"SIGCONT", SIGCONT}, {"SIGSTOP", SIGSTOP}, {"SIGTSTP", SIGTSTP}, {"SIGTTIN", SIGTTIN},
-		{"SIGTTOU", SIGTTOU}, {"SIGURG", SIGURG},   {"SIGXCPU", SIGXCPU}, {"SIGXFSZ", SIGXFSZ},
+		{"SIGHUP", SIGHUP},       {"SIGINT", SIGINT},   {"SIGQUIT", SIGQUIT},
+		{"SIGILL", SIGILL},       {"SIGTRAP", SIGTRAP}, {"SIGABRT", SIGABRT},
+		{"SIGBUS", SIGBUS},       {"SIGFPE", SIGFPE},   {"SIGKILL", SIGKILL},
+		{"SIGUSR1", SIGUSR1},     {"SIGSEGV", SIGSEGV}, {"SIGUSR2", SIGUSR2},
+		{"SIGPIPE", SIGPIPE},     {"SIGALRM", SIGALRM}, {"SIGTERM", SIGTERM},
+		{"SIGCHLD", SIGCHLD},     {"SIGCONT", SIGCONT}, {"SIGSTOP", SIGSTOP},
+		{"SIGTSTP", SIGTSTP},     {"SIGTTIN", SIGTTIN}, {"SIGTTOU", SIGTTOU},
+		{"SIGURG", SIGURG},       {"SIGXCPU", SIGXCPU}, {"SIGXFSZ", SIGXFSZ},
 		{"SIGVTALRM", SIGVTALRM}, {"SIGPROF", SIGPROF}, {"SIGWINCH", SIGWINCH},
-		{"SIGIO", SIGIO},     {"SIGPWR", SIGPWR},   {"SIGSYS", SIGSYS},
+		{"SIGIO", SIGIO},         {"SIGPWR", SIGPWR},   {"SIGSYS", SIGSYS},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		if (!strcmp(sigs[i].n, name) || !strcmp(sigs[i].n + 3, name))
@@ -656,8 +486,7 @@ static int signal_num(const char *name)
 static void type_args(struct sema *s, struct node *n, int from)
 {
 	int i = 0;
-	node_foreach(&n->u.call.args, a)
-	{
+	node_foreach(&n->u.call.args, a) {
 		if (i++ >= from)
 			sema_expr(s, a);
 	}
@@ -714,7 +543,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		sema_check_format(s, n, fn, a0->u.str.s, a0->next);
 		if (f == F_DEBUGF)
 			sema_warn(s, n->span,
-				  "The debugf() builtin is not recommended for production use. For more information see bpf_trace_printk in bpf-helpers(7).");
+				  "The debugf() builtin is not recommended for production use. For "
+				  "more information see bpf_trace_printk in bpf-helpers(7).");
 		return &t_none;
 	case F_PRINT:
 		check_assignment(s, n, fn, to, as_key, WANT_NONE);
@@ -724,8 +554,9 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		}
 		if (a0->kind == N_MAP) {
 			if (a0->u.map.keys.len) {
-				sema_err(s, n->span,
-					 "The map passed to print() should not be indexed by a key");
+				sema_err(
+					s, n->span,
+					"The map passed to print() should not be indexed by a key");
 				sema_expr(s, a0);
 			} else {
 				a0->type = sema_map_value(s, a0);
@@ -737,7 +568,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 				want(s, n, fn, 2, T_INT, true);
 			if (a0->type->kind == T_STATS && nargs(n) > 1)
 				sema_warn(s, n->span,
-					  "print()'s top and div arguments are ignored when used on stats() maps.");
+					  "print()'s top and div arguments are ignored when used "
+					  "on stats() maps.");
 			return &t_none;
 		}
 		t = sema_expr(s, a0);
@@ -751,8 +583,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 				 nargs(n));
 		} else if (s->final) {
 			const struct type *one[1] = {t};
-			n->u.call.fmt_id = sema_add_format(s, EV_PRINT_VALUE, NULL,
-							   stype_tuple(s, one, 1));
+			n->u.call.fmt_id =
+				sema_add_format(s, EV_PRINT_VALUE, NULL, stype_tuple(s, one, 1));
 		}
 		return &t_none;
 	case F_TIME:
@@ -778,7 +610,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		if (!check_arity(s, n, fn, 1, 2))
 			return &t_none;
 		if (!stype_is_intlike(a0->type))
-			sema_err(s, n->span, "join() only supports int or pointer arguments (%s provided)",
+			sema_err(s, n->span,
+				 "join() only supports int or pointer arguments (%s provided)",
 				 sema_kname(a0->type));
 		if (nargs(n) > 1 && !want(s, n, fn, 1, T_STR, true))
 			return &t_none;
@@ -824,7 +657,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 				sema_err(s, n->span, "%s is not a valid signal", a0->u.str.s);
 		} else if (sema_const_int(s, a0, &v)) {
 			if (v < 1 || v > 64)
-				sema_err(s, n->span, "%lld is not a valid signal, allowed range: [1,64]",
+				sema_err(s, n->span,
+					 "%lld is not a valid signal, allowed range: [1,64]",
 					 (long long)v);
 		} else if (a0->type->kind != T_INT) {
 			sema_err(s, n->span, "signal only accepts string literals or integers");
@@ -873,8 +707,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		}
 		const struct type *at = ad->type;
 		if (at->kind != T_INT && at->kind != T_STR && at->kind != T_ARRAY)
-			sema_err(s, n->span, "%s() expects an integer or array argument, got %s", fn,
-				 sema_kname(at));
+			sema_err(s, n->span, "%s() expects an integer or array argument, got %s",
+				 fn, sema_kname(at));
 		else if (at->kind != T_INT && at->size != 4 && at->size != 16)
 			sema_err(s, n->span, "%s() argument must be 4 or 16 bytes in size", fn);
 		return stype_simple(T_INET);
@@ -893,7 +727,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 				arr->count = 16;
 			else
 				sema_err(s, n->span,
-					 "pton() expects an string argument of an IPv4/IPv6 address, got %s",
+					 "pton() expects an string argument of an IPv4/IPv6 "
+					 "address, got %s",
 					 ad);
 			arr->size = arr->count;
 			return arr;
@@ -903,16 +738,17 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		type_args(s, n, 0);
 		if (check_arity(s, n, fn, 1, 1) && want(s, n, fn, 0, T_STR, true)) {
 			static const char *const regs[] = {
-				"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8",
-				"ax",  "cx",  "dx",  "si",  "di", "orig_ax", "ip", "cs", "flags",
-				"sp",  "ss",
+				"r15", "r14",     "r13", "r12", "bp",    "bx", "r11",
+				"r10", "r9",      "r8",  "ax",  "cx",    "dx", "si",
+				"di",  "orig_ax", "ip",  "cs",  "flags", "sp", "ss",
 			};
 			bool ok = false;
 			for (size_t i = 0; i < ARRAY_SIZE(regs); i++)
 				ok |= !strcmp(regs[i], a0->u.str.s);
 			if (!ok)
 				sema_err(s, n->span,
-					 "'%s' is not a valid register on this architecture (x86_64)",
+					 "'%s' is not a valid register on this architecture "
+					 "(x86_64)",
 					 a0->u.str.s);
 		}
 		return &t_u64;
@@ -923,7 +759,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 			if (at->kind != T_INT && at->kind != T_ARRAY && at->kind != T_PTR &&
 			    at->kind != T_STR)
 				sema_err(s, n->span,
-					 "macaddr() only supports array or pointer arguments (%s provided)",
+					 "macaddr() only supports array or pointer arguments (%s "
+					 "provided)",
 					 sema_kname(at));
 			else if ((at->kind == T_ARRAY || at->kind == T_STR) && at->size != 6)
 				sema_err(s, n->span, "macaddr() argument must be 6 bytes in size");
@@ -962,7 +799,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 				 sema_kname(a0->type));
 		if (k != PK_FENTRY && k != PK_FEXIT)
 			sema_err(s, n->span,
-				 "The path function can only be used with 'kfunc', 'kretfunc', 'iter' probes");
+				 "The path function can only be used with 'kfunc', 'kretfunc', "
+				 "'iter' probes");
 		return stype_str(s, s->opts && s->opts->strlen_max ? s->opts->strlen_max : 64);
 	case F_KPTR:
 	case F_UPTR:
@@ -971,8 +809,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 			return &t_u64;
 		if (!stype_is_intlike(a0->type)) {
 			sema_err(s, n->span,
-				 "%s() only supports integer or pointer arguments (%s provided)", fn,
-				 sema_kname(a0->type));
+				 "%s() only supports integer or pointer arguments (%s provided)",
+				 fn, sema_kname(a0->type));
 			return &t_u64;
 		}
 		if (a0->type->kind == T_PTR)
@@ -992,8 +830,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		if (!check_arity(s, n, fn, 1, 1))
 			return &t_u64;
 		if (a0->type->kind != T_INT) {
-			sema_err(s, n->span, "%s() only supports integer arguments (%s provided)", fn,
-				 sema_kname(a0->type));
+			sema_err(s, n->span, "%s() only supports integer arguments (%s provided)",
+				 fn, sema_kname(a0->type));
 			return &t_u64;
 		}
 		return stype_int(false, a0->type->size);

@@ -145,13 +145,11 @@ static void enum_body(struct sema *s, const char *body)
 
 void sema_collect_consts(struct sema *s)
 {
-	node_foreach(&s->ast->includes, n)
-	{
+	node_foreach(&s->ast->includes, n) {
 		if (n->kind == N_STR)
 			define_line(s, n->u.str.s, n->u.str.len);
 	}
-	node_foreach(&s->ast->structs, n)
-	{
+	node_foreach(&s->ast->structs, n) {
 		if (n->kind == N_STRUCT_DEF && n->u.struct_def.name &&
 		    !strncmp(n->u.struct_def.name, "enum", 4))
 			enum_body(s, n->u.struct_def.body);
@@ -164,8 +162,7 @@ bool sema_ident_const(struct sema *s, struct node *n)
 	const char *name = n->u.builtin.name;
 	int64_t v;
 
-	vec_foreach(&s->consts, i)
-	{
+	vec_foreach(&s->consts, i) {
 		struct sema_const *c = s->consts.items[i];
 		if (strcmp(c->name, name))
 			continue;

@@ -28,16 +28,18 @@ static void dump_node(const struct node *n, int depth, FILE *f);
 
 static void dump_list(const struct node_list *l, int depth, FILE *f)
 {
-	node_foreach(l, n) dump_node(n, depth, f);
+	node_foreach(l, n)
+		dump_node(n, depth, f);
 }
 
 static const char *binop_name(enum binop op)
 {
 	static const char *const s[] = {
-		[OP_ADD] = "+",  [OP_SUB] = "-",  [OP_MUL] = "*",  [OP_DIV] = "/",  [OP_MOD] = "%",
-		[OP_BAND] = "&", [OP_BOR] = "|",  [OP_BXOR] = "^", [OP_SHL] = "<<", [OP_SHR] = ">>",
-		[OP_EQ] = "==",  [OP_NE] = "!=",  [OP_LT] = "<",   [OP_LE] = "<=",  [OP_GT] = ">",
-		[OP_GE] = ">=",  [OP_LAND] = "&&", [OP_LOR] = "||",
+		[OP_ADD] = "+",   [OP_SUB] = "-",  [OP_MUL] = "*", [OP_DIV] = "/",
+		[OP_MOD] = "%",   [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^",
+		[OP_SHL] = "<<",  [OP_SHR] = ">>", [OP_EQ] = "==", [OP_NE] = "!=",
+		[OP_LT] = "<",    [OP_LE] = "<=",  [OP_GT] = ">",  [OP_GE] = ">=",
+		[OP_LAND] = "&&", [OP_LOR] = "||",
 	};
 	return s[op];
 }
@@ -204,7 +206,7 @@ static void dump_node(const struct node *n, int depth, FILE *f)
 
 static const char *agg_name(enum map_agg a)
 {
-	static const char *const s[] = {"none", "count", "sum", "min", "max",
+	static const char *const s[] = {"none", "count", "sum",  "min",  "max",
 					"avg",  "stats", "hist", "lhist"};
 	return s[a];
 }
@@ -213,8 +215,7 @@ void sema_dump(const struct ast *ast, const struct bt_program *prog, FILE *f)
 {
 	char b[256], c[256];
 
-	node_foreach(&ast->probes, p)
-	{
+	node_foreach(&ast->probes, p) {
 		const struct probe_info *info = p->u.probe.info;
 		for (size_t i = 0; info && i < info->nfns; i++) {
 			const struct probe_fn *fn = &info->fns[i];
@@ -237,8 +238,8 @@ void sema_dump(const struct ast *ast, const struct bt_program *prog, FILE *f)
 	}
 	for (size_t i = 0; i < prog->nmaps; i++) {
 		const struct bt_map *m = &prog->maps[i];
-		fprintf(f, "map #%zu %s %s %s key %s value %s key_size %u value_size %u max %u%s\n", i,
-			m->name, m->elf_name, agg_name(m->agg),
+		fprintf(f, "map #%zu %s %s %s key %s value %s key_size %u value_size %u max %u%s\n",
+			i, m->name, m->elf_name, agg_name(m->agg),
 			m->key ? tn(m->key, b, sizeof(b)) : "-", tn(m->value, c, sizeof(c)),
 			m->key_size, m->value_size, m->max_entries, m->percpu ? " percpu" : "");
 	}
@@ -262,7 +263,8 @@ static int verify_node(const struct node *n, bool expr, FILE *f);
 static int verify_list(const struct node_list *l, bool expr, FILE *f)
 {
 	int bad = 0;
-	node_foreach(l, n) bad += verify_node(n, expr, f);
+	node_foreach(l, n)
+		bad += verify_node(n, expr, f);
 	return bad;
 }
 
@@ -296,12 +298,14 @@ static int verify_node(const struct node *n, bool expr, FILE *f)
 			fprintf(f, "var without id at %u\n", n->span.lo), bad++;
 		return bad;
 	case N_BINOP:
-		return bad + verify_node(n->u.binop.lhs, true, f) + verify_node(n->u.binop.rhs, true, f);
+		return bad + verify_node(n->u.binop.lhs, true, f) +
+		       verify_node(n->u.binop.rhs, true, f);
 	case N_UNOP:
 		return bad + verify_node(n->u.unop.operand, true, f);
 	case N_TERNARY:
 		return bad + verify_node(n->u.ternary.cond, true, f) +
-		       verify_node(n->u.ternary.then, true, f) + verify_node(n->u.ternary.els, true, f);
+		       verify_node(n->u.ternary.then, true, f) +
+		       verify_node(n->u.ternary.els, true, f);
 	case N_FIELD:
 		if (!n->u.field.fld)
 			fprintf(f, "field without record field at %u\n", n->span.lo), bad++;
@@ -318,7 +322,8 @@ static int verify_node(const struct node *n, bool expr, FILE *f)
 	case N_EXPR_STMT:
 		return verify_node(n->u.expr_stmt.expr, true, f);
 	case N_ASSIGN:
-		return verify_node(n->u.assign.lhs, true, f) + verify_node(n->u.assign.rhs, true, f);
+		return verify_node(n->u.assign.lhs, true, f) +
+		       verify_node(n->u.assign.rhs, true, f);
 	case N_IF:
 		return verify_node(n->u.if_.cond, true, f) + verify_node(n->u.if_.then, false, f) +
 		       verify_node(n->u.if_.els, false, f);
@@ -327,7 +332,8 @@ static int verify_node(const struct node *n, bool expr, FILE *f)
 			fprintf(f, "unroll count not folded at %u\n", n->span.lo), bad++;
 		return bad + verify_node(n->u.unroll.body, false, f);
 	case N_WHILE:
-		return verify_node(n->u.while_.cond, true, f) + verify_node(n->u.while_.body, false, f);
+		return verify_node(n->u.while_.cond, true, f) +
+		       verify_node(n->u.while_.body, false, f);
 	case N_FOR:
 		return verify_node(n->u.for_.var, true, f) + verify_node(n->u.for_.map, true, f) +
 		       verify_node(n->u.for_.body, false, f);
@@ -344,8 +350,7 @@ int sema_verify(const struct ast *ast, FILE *f)
 {
 	int bad = 0;
 
-	node_foreach(&ast->probes, p)
-	{
+	node_foreach(&ast->probes, p) {
 		const struct probe_info *info = p->u.probe.info;
 		if (!info) {
 			fprintf(f, "probe without info\n");

@@ -1,5 +1,5 @@
 /*
- * sema_expr.c - types of expressions and checks of statements.
+ * sema_expr.c - types of expressions (statements are in sema_stmt.c).
  *
  * One switch per node kind, following bpftrace 0.17's rules: integer
  * arithmetic in 64 bits (signed only when both sides are), strings
@@ -20,10 +20,11 @@
 static const char *op_str(enum binop op)
 {
 	static const char *const s[] = {
-		[OP_ADD] = "+",  [OP_SUB] = "-",  [OP_MUL] = "*",  [OP_DIV] = "/",  [OP_MOD] = "%",
-		[OP_BAND] = "&", [OP_BOR] = "|",  [OP_BXOR] = "^", [OP_SHL] = "<<", [OP_SHR] = ">>",
-		[OP_EQ] = "==",  [OP_NE] = "!=",  [OP_LT] = "<",   [OP_LE] = "<=",  [OP_GT] = ">",
-		[OP_GE] = ">=",  [OP_LAND] = "&&", [OP_LOR] = "||",
+		[OP_ADD] = "+",   [OP_SUB] = "-",  [OP_MUL] = "*", [OP_DIV] = "/",
+		[OP_MOD] = "%",   [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^",
+		[OP_SHL] = "<<",  [OP_SHR] = ">>", [OP_EQ] = "==", [OP_NE] = "!=",
+		[OP_LT] = "<",    [OP_LE] = "<=",  [OP_GT] = ">",  [OP_GE] = ">=",
+		[OP_LAND] = "&&", [OP_LOR] = "||",
 	};
 	return s[op];
 }
@@ -136,7 +137,8 @@ bool sema_const_int(struct sema *s, struct node *n, int64_t *out)
 		return n->kind == N_INT && sema_const_int(s, n, out);
 	case N_BINOP: {
 		int64_t a, b;
-		if (!sema_const_int(s, n->u.binop.lhs, &a) || !sema_const_int(s, n->u.binop.rhs, &b))
+		if (!sema_const_int(s, n->u.binop.lhs, &a) ||
+		    !sema_const_int(s, n->u.binop.rhs, &b))
 			return false;
 		switch (n->u.binop.op) {
 		case OP_ADD:
@@ -212,8 +214,8 @@ static const struct type *param(struct sema *s, struct node *n)
 		/* reported once, in the final pass; stays a parameter until then */
 		if (!s->final)
 			return n->type = &t_s64;
-		sema_err(s, n->span, "$%d used numerically but given \"%s\". Try using str($%d).", k,
-			 p, k);
+		sema_err(s, n->span, "$%d used numerically but given \"%s\". Try using str($%d).",
+			 k, p, k);
 		v = 0;
 	}
 	n->kind = N_INT;
@@ -261,8 +263,7 @@ static bool nonneg_literal(struct node *n)
 }
 
 /* bpftrace's warnings on mixed signedness and signed division */
-static void int_warnings(struct sema *s, struct node *n, const struct type *l,
-			 const struct type *r)
+static void int_warnings(struct sema *s, struct node *n, const struct type *l, const struct type *r)
 {
 	enum binop op = n->u.binop.op;
 	struct node *ln = n->u.binop.lhs, *rn = n->u.binop.rhs;
@@ -277,11 +278,13 @@ static void int_warnings(struct sema *s, struct node *n, const struct type *l,
 			rs = false;
 		else if (op >= OP_EQ && op <= OP_GE)
 			sema_warn(s, op_span(s, n),
-				  "comparison of integers of different signs: '%s' and '%s' can lead to undefined behavior",
+				  "comparison of integers of different signs: '%s' and '%s' can "
+				  "lead to undefined behavior",
 				  sema_tname(s, l), sema_tname(s, r));
 		else if (op <= OP_MOD)
 			sema_warn(s, op_span(s, n),
-				  "arithmetic on integers of different signs: '%s' and '%s' can lead to undefined behavior",
+				  "arithmetic on integers of different signs: '%s' and '%s' can "
+				  "lead to undefined behavior",
 				  sema_tname(s, l), sema_tname(s, r));
 	}
 	if (op == OP_DIV || op == OP_MOD) {
@@ -289,7 +292,8 @@ static void int_warnings(struct sema *s, struct node *n, const struct type *l,
 		rs = r->is_signed && !nonneg_literal(rn);
 		if (ls || rs)
 			sema_warn(s, op_span(s, n),
-				  "signed operands for '%s' can lead to undefined behavior (cast to unsigned to silence warning)",
+				  "signed operands for '%s' can lead to undefined behavior (cast "
+				  "to unsigned to silence warning)",
 				  op_str(op));
 	}
 }
@@ -305,7 +309,8 @@ static const struct type *binop(struct sema *s, struct node *n)
 		return n->type = &t_s64; /* already reported */
 	if (op == OP_LAND || op == OP_LOR) {
 		if (!stype_is_intlike(l) || !stype_is_intlike(r))
-			sema_err(s, sp, "The %s operator can not be used on expressions of types %s, %s",
+			sema_err(s, sp,
+				 "The %s operator can not be used on expressions of types %s, %s",
 				 op_str(op), sema_tname(s, l), sema_tname(s, r));
 		return n->type = &t_u64;
 	}
@@ -337,10 +342,10 @@ static const struct type *binop(struct sema *s, struct node *n)
 	if (op != OP_EQ && op != OP_NE)
 		sema_err(s, sp, "The %s operator can not be used on expressions of types %s, %s",
 			 op_str(op), sema_tname(s, l), sema_tname(s, r));
-	else if (l->kind != T_STR && l->kind != T_BUF && l->kind != T_ARRAY &&
-		 l->kind != T_KSYM && l->kind != T_USYM && l->kind != T_PROBE &&
-		 l->kind != T_USERNAME && l->kind != T_INET && l->kind != T_MAC &&
-		 l->kind != T_KSTACK && l->kind != T_USTACK)
+	else if (l->kind != T_STR && l->kind != T_BUF && l->kind != T_ARRAY && l->kind != T_KSYM &&
+		 l->kind != T_USYM && l->kind != T_PROBE && l->kind != T_USERNAME &&
+		 l->kind != T_INET && l->kind != T_MAC && l->kind != T_KSTACK &&
+		 l->kind != T_USTACK)
 		sema_err(s, sp, "The %s operator can not be used on expressions of types %s, %s",
 			 op_str(op), sema_tname(s, l), sema_tname(s, r));
 	return n->type = &t_u64;
@@ -355,8 +360,8 @@ static const struct type *unop(struct sema *s, struct node *n)
 {
 	enum unop op = n->u.unop.op;
 	struct node *e = n->u.unop.operand;
-	bool incdec = op == OP_PRE_INC || op == OP_PRE_DEC || op == OP_POST_INC ||
-		      op == OP_POST_DEC;
+	bool incdec =
+		op == OP_PRE_INC || op == OP_PRE_DEC || op == OP_POST_INC || op == OP_POST_DEC;
 
 	if (incdec) {
 		if (!is_lvalue(e)) {
@@ -371,8 +376,8 @@ static const struct type *unop(struct sema *s, struct node *n)
 			sema_map_assign(s, e, &t_s64, e->span);
 		}
 	}
-	const struct type *t = incdec && e->kind == N_MAP ? (e->type = sema_map_value(s, e)) :
-							     sema_expr(s, e);
+	const struct type *t =
+		incdec && e->kind == N_MAP ? (e->type = sema_map_value(s, e)) : sema_expr(s, e);
 	if (t->kind == T_NONE)
 		return n->type = &t_s64;
 	switch (op) {
@@ -387,7 +392,8 @@ static const struct type *unop(struct sema *s, struct node *n)
 			return n->type = &t_u64;
 		if (t->kind == T_RECORD)
 			sema_err(s, n->span,
-				 "Can not dereference struct/union of type '%s'. It is not a pointer.",
+				 "Can not dereference struct/union of type '%s'. It is not a "
+				 "pointer.",
 				 sema_tname(s, t));
 		else
 			sema_err(s, n->span,
@@ -424,7 +430,8 @@ static const struct type *ternary(struct sema *s, struct node *n)
 	if (a->kind == T_NONE && b->kind == T_NONE)
 		return n->type = &t_none;
 	if (a->kind != b->kind) {
-		sema_err(s, n->span, "Ternary operator must return the same type: have '%s' and '%s'",
+		sema_err(s, n->span,
+			 "Ternary operator must return the same type: have '%s' and '%s'",
 			 sema_kname(a), sema_kname(b));
 		return n->type = a;
 	}
@@ -469,7 +476,8 @@ static const struct type *field(struct sema *s, struct node *n)
 	if (bt->kind == T_PTR && bt->elem && bt->elem->kind == T_RECORD) {
 		if (!n->u.field.arrow && !is_args) {
 			sema_err(s, n->span,
-				 "Can not access field '%s' on type '%s'. Try dereferencing it first, or using '->'",
+				 "Can not access field '%s' on type '%s'. Try dereferencing it "
+				 "first, or using '->'",
 				 n->u.field.name, sema_tname(s, bt));
 			return n->type = &t_none;
 		}
@@ -490,7 +498,8 @@ static const struct type *field(struct sema *s, struct node *n)
 		return n->type = &t_none;
 	}
 	if (!f) {
-		sema_err(s, n->span, "Struct/union of type '%s' does not contain a field named '%s'",
+		sema_err(s, n->span,
+			 "Struct/union of type '%s' does not contain a field named '%s'",
 			 sema_tname(s, full), n->u.field.name);
 		return n->type = &t_none;
 	}
@@ -527,7 +536,8 @@ static const struct type *index_expr(struct sema *s, struct node *n)
 	if (bt->kind == T_NONE)
 		return n->type = &t_none;
 	if (it->kind != T_INT && it->kind != T_NONE)
-		sema_err(s, n->span, "The array index operator [] only accepts integer indices, found %s",
+		sema_err(s, n->span,
+			 "The array index operator [] only accepts integer indices, found %s",
 			 sema_tname(s, it));
 	if (bt->kind == T_ARRAY) {
 		if (sema_const_int(s, n->u.index.index, &v) && (v < 0 || (uint64_t)v >= bt->count))
@@ -539,7 +549,8 @@ static const struct type *index_expr(struct sema *s, struct node *n)
 		const struct type *el = bt->elem ? sema_field_type(s, bt->elem) : NULL;
 		if (!el || el->kind == T_NONE || !el->size) {
 			sema_err(s, n->span,
-				 "The array index operator [] cannot be used on a pointer to an incomplete type");
+				 "The array index operator [] cannot be used on a pointer to an "
+				 "incomplete type");
 			return n->type = &t_u64;
 		}
 		return n->type = as_user(s, el, bt->is_user);
@@ -555,8 +566,7 @@ static const struct type *tuple(struct sema *s, struct node *n)
 	size_t k = n->u.tuple.elems.len, i = 0;
 	const struct type **el = arena_alloc(s->a, sizeof(*el) * (k ? k : 1));
 
-	node_foreach(&n->u.tuple.elems, e)
-	{
+	node_foreach(&n->u.tuple.elems, e) {
 		el[i] = sema_expr(s, e);
 		if (el[i]->kind == T_NONE || type_is_map_value_kind(el[i]))
 			sema_err(s, e->span, "Invalid expression for assignment: %s",
@@ -605,8 +615,8 @@ static const struct type *cast(struct sema *s, struct node *n)
 	}
 	if (to->kind == T_ARRAY) {
 		if (from->kind != T_INT || from->size != to->size)
-			sema_err(s, n->span, "Cannot cast from \"%s\" to \"%s\"", sema_tname(s, from),
-				 sema_tname(s, to));
+			sema_err(s, n->span, "Cannot cast from \"%s\" to \"%s\"",
+				 sema_tname(s, from), sema_tname(s, to));
 		return n->type = to;
 	}
 	if (!stype_is_intlike(from)) {
@@ -615,8 +625,8 @@ static const struct type *cast(struct sema *s, struct node *n)
 	}
 	if (to->kind == T_PTR && from->kind == T_PTR && from->is_user && !to->is_user)
 		to = stype_ptr(s, to->elem, true);
-	if (to->kind == T_PTR && s->fn && (s->fn->kind == PK_UPROBE || s->fn->kind == PK_URETPROBE) &&
-	    !to->is_user)
+	if (to->kind == T_PTR && s->fn &&
+	    (s->fn->kind == PK_UPROBE || s->fn->kind == PK_URETPROBE) && !to->is_user)
 		to = stype_ptr(s, to->elem, true);
 	return n->type = to;
 }
@@ -704,207 +714,4 @@ const struct type *sema_expr(struct sema *s, struct node *n)
 		sema_stmt(s, n);
 		return n->type = &t_none;
 	}
-}
-
-/* `$x = e` */
-static void assign_var(struct sema *s, struct node *lhs, const struct type *t, struct span sp,
-		       struct node *rhs)
-{
-	int id;
-	struct sema_var *v = sema_var_find(s, lhs->u.var.name, &id);
-
-	if (rhs->kind == N_BUILTIN && rhs->u.builtin.b == B_ARGS &&
-	    (s->fn->kind == PK_FENTRY || s->fn->kind == PK_FEXIT || s->fn->kind == PK_UPROBE))
-		sema_err(s, sp, "args cannot be assigned to a variable");
-	if (t->kind == T_NONE || type_is_map_value_kind(t))
-		t = &t_s64; /* reported by the call or expression */
-	t = stype_storage(s, t);
-	if (!v) {
-		id = sema_var_add(s, lhs->u.var.name, t);
-	} else if (v->type->kind == T_STR && t->kind == T_STR) {
-		if (t->size > v->type->size)
-			v->type = t;
-	} else if (v->type->kind == T_TUPLE && t->kind == T_TUPLE) {
-		if (v->type->count != t->count || v->type->size < t->size) {
-			if (v->type->count != t->count)
-				sema_err(s, sp, "Tuple type mismatch: %s != %s.",
-					 sema_tname(s, v->type), sema_tname(s, t));
-			else
-				v->type = t;
-		}
-	} else if (v->type->kind != t->kind ||
-		   (t->kind == T_RECORD && !type_equal(v->type, t))) {
-		sema_err(s, sp,
-			 "Type mismatch for $%s: trying to assign value of type '%s' when variable already contains a value of type '%s'",
-			 lhs->u.var.name, sema_tname(s, t), sema_tname(s, v->type));
-	}
-	lhs->u.var.var_id = id;
-	lhs->type = ((struct sema_var *)s->vars.items[id])->type;
-}
-
-static bool is_agg_call(struct node *n)
-{
-	if (n->kind != N_CALL)
-		return false;
-	enum func f = sema_func_lookup(n->u.call.name);
-	return f >= F_COUNT && f <= F_LHIST;
-}
-
-static void assign(struct sema *s, struct node *n)
-{
-	struct node *lhs = n->u.assign.lhs, *rhs = n->u.assign.rhs;
-	const struct type *t;
-
-	if (n->u.assign.compound) {
-		/* @x op= e is @x = @x op e, typed as such; codegen reads the op */
-		struct node tmp = {.kind = N_BINOP, .span = n->span};
-		tmp.u.binop.op = n->u.assign.op;
-		tmp.u.binop.lhs = lhs;
-		tmp.u.binop.rhs = rhs;
-		if (lhs->kind == N_MAP) {
-			sema_map_keys(s, lhs, sema_map_get(s, lhs));
-			if (!sema_map_get(s, lhs)->value)
-				sema_map_assign(s, lhs, &t_s64, lhs->span);
-		}
-		t = sema_expr(s, &tmp);
-	} else if (lhs->kind == N_MAP && is_agg_call(rhs)) {
-		rhs->type = sema_call(s, rhs, lhs, false);
-		lhs->type = sema_map_value(s, lhs);
-		n->type = &t_none;
-		return;
-	} else if (rhs->kind == N_CALL) {
-		t = rhs->type = sema_call(s, rhs, lhs, false);
-	} else {
-		t = sema_expr(s, rhs);
-	}
-	if (lhs->kind == N_MAP) {
-		sema_map_keys(s, lhs, sema_map_get(s, lhs));
-		if (t->kind == T_NONE) {
-			/* reported by the call or the expression; define the map
-			 * anyway so its other uses do not cascade */
-			if (!sema_map_get(s, lhs)->value)
-				sema_map_assign(s, lhs, &t_s64, lhs->span);
-		} else {
-			sema_map_assign(s, lhs, t, lhs->span);
-		}
-		lhs->type = sema_map_value(s, lhs);
-	} else if (lhs->kind == N_VAR) {
-		assign_var(s, lhs, t, n->span, rhs);
-	} else {
-		sema_expr(s, lhs);
-		sema_err(s, lhs->span, "Invalid expression for assignment");
-	}
-	n->type = &t_none;
-}
-
-static void cond_check(struct sema *s, struct node *c, const char *what)
-{
-	const struct type *t = sema_expr(s, c);
-
-	if (t->kind != T_NONE && !stype_is_intlike(t))
-		sema_err(s, c->span, "Invalid condition in %s: %s", what, sema_kname(t));
-}
-
-void sema_block(struct sema *s, struct node *n)
-{
-	if (!n)
-		return;
-	if (n->kind != N_BLOCK) {
-		sema_stmt(s, n);
-		return;
-	}
-	node_foreach(&n->u.block.stmts, st)
-	{
-		sema_stmt(s, st);
-		if ((st->kind == N_BREAK || st->kind == N_CONTINUE || st->kind == N_RETURN) &&
-		    st->next)
-			sema_warn(s, st->span, "All code after a '%s' is unreachable.",
-				  st->kind == N_BREAK ? "break" :
-				  st->kind == N_CONTINUE ? "continue" : "return");
-	}
-	n->type = &t_none;
-}
-
-void sema_stmt(struct sema *s, struct node *n)
-{
-	int64_t v;
-
-	if (!n)
-		return;
-	switch (n->kind) {
-	case N_EXPR_STMT: {
-		struct node *e = n->u.expr_stmt.expr;
-		if (e && e->kind == N_CALL)
-			e->type = sema_call(s, e, NULL, false);
-		else
-			sema_expr(s, e);
-		break;
-	}
-	case N_ASSIGN:
-		assign(s, n);
-		break;
-	case N_IF:
-		cond_check(s, n->u.if_.cond, "if()");
-		sema_block(s, n->u.if_.then);
-		sema_block(s, n->u.if_.els);
-		break;
-	case N_UNROLL:
-		if (!sema_const_int(s, n->u.unroll.count, &v)) {
-			sema_expr(s, n->u.unroll.count);
-			sema_err(s, n->span, "invalid unroll value");
-		} else if (v > 100) {
-			sema_err(s, n->span, "unroll maximum value is 100");
-		} else if (v < 1) {
-			sema_err(s, n->span, "unroll minimum value is 1");
-		} else {
-			n->u.unroll.count->kind = N_INT;
-			n->u.unroll.count->u.ival = (uint64_t)v;
-			n->u.unroll.count->type = &t_s64;
-		}
-		sema_block(s, n->u.unroll.body);
-		break;
-	case N_WHILE:
-		cond_check(s, n->u.while_.cond, "while()");
-		s->loop_depth++;
-		sema_block(s, n->u.while_.body);
-		s->loop_depth--;
-		break;
-	case N_FOR: {
-		struct node *m = n->u.for_.map;
-		const struct type *mt = sema_expr(s, m);
-		struct sema_map *sm = m->kind == N_MAP ? sema_map_get(s, m) : NULL;
-		const struct type *el[2] = {sm && sm->key ? sm->key : &t_s64, mt};
-		if (sm && type_is_map_value_kind(mt))
-			sema_err(s, m->span, "Loop expression does not support type: %s",
-				 sema_tname(s, mt));
-		const struct type *kv = stype_tuple(s, el, 2);
-		struct sema_var *ev = sema_var_find(s, n->u.for_.var->u.var.name, NULL);
-		if (ev)
-			sema_err(s, n->u.for_.var->span, "Loop declaration shadows existing variable: $%s",
-				 n->u.for_.var->u.var.name);
-		n->u.for_.var->u.var.var_id = sema_var_add(s, n->u.for_.var->u.var.name, kv);
-		n->u.for_.var->type = kv;
-		s->loop_depth++;
-		sema_block(s, n->u.for_.body);
-		s->loop_depth--;
-		break;
-	}
-	case N_BREAK:
-	case N_CONTINUE:
-		if (!s->loop_depth)
-			sema_err(s, n->span, "%s used outside of a loop",
-				 n->kind == N_BREAK ? "break" : "continue");
-		break;
-	case N_RETURN:
-		if (n->u.ret.expr)
-			sema_expr(s, n->u.ret.expr);
-		break;
-	case N_BLOCK:
-		sema_block(s, n);
-		break;
-	default:
-		sema_expr(s, n);
-		return;
-	}
-	n->type = &t_none;
 }

@@ -4,8 +4,8 @@
  * A conversion is what bpftrace 0.17 recognises: %[-][width][.prec]
  * [hh|h|l|ll|j|z|t](d|u|o|x|X|p|c), %s, %r, %rx, %rh. Anything else after
  * a '%' is plain text, as in bpftrace (whose token scan also finds the
- * %d inside "%%d"; the runtime's formatter prints "%%" as '%'). Each conversion is checked against its argument's kind:
- * integers (and pointers) for the numeric ones, strings and every value
+ * %d inside "%%d"; the runtime's formatter prints "%%" as '%'). Each conversion is checked against
+ * its argument's kind: integers (and pointers) for the numeric ones, strings and every value
  * printed as text (ksym, probe, stacks, inet, ...) for %s, buffers for %r.
  *
  * sema_add_format appends to the table that becomes prog->formats, in the
@@ -122,8 +122,8 @@ void sema_check_format(struct sema *s, struct node *call, const char *fn, const 
 	}
 	if (nargs < ntok) {
 		sema_err(s, call->span,
-			 "%s: Not enough arguments for format string (%d supplied, %d expected)", fn,
-			 nargs, ntok);
+			 "%s: Not enough arguments for format string (%d supplied, %d expected)",
+			 fn, nargs, ntok);
 		return;
 	}
 	if (nargs > ntok) {
@@ -141,12 +141,14 @@ void sema_check_format(struct sema *s, struct node *call, const char *fn, const 
 	for (struct node *a = args; a; a = a->next, i++) {
 		const struct type *t = a->type ? a->type : &t_none;
 		const char *have = arg_kind(t);
-		const char *need = kinds[i] == CONV_INT ? "integer" :
-				   kinds[i] == CONV_STR ? "string" : "buffer";
+		const char *need = kinds[i] == CONV_INT   ? "integer"
+				   : kinds[i] == CONV_STR ? "string"
+							  : "buffer";
 		if (t->kind == T_NONE)
 			return; /* reported where it was typed */
 		if (strcmp(have, need)) {
-			sema_err(s, call->span, "%s: %%%.*s specifier expects a value of type %s (%s supplied)",
+			sema_err(s, call->span,
+				 "%s: %%%.*s specifier expects a value of type %s (%s supplied)",
 				 fn, (int)toklens[i], toks[i], need, have);
 			return;
 		}
@@ -154,13 +156,13 @@ void sema_check_format(struct sema *s, struct node *call, const char *fn, const 
 	}
 	if (!s->final)
 		return;
-	enum event_kind ek = !strcmp(fn, "system") ? EV_SYSTEM :
-			     !strcmp(fn, "cat") ? EV_CAT : EV_PRINTF;
+	enum event_kind ek = !strcmp(fn, "system") ? EV_SYSTEM
+			     : !strcmp(fn, "cat")  ? EV_CAT
+						   : EV_PRINTF;
 	call->u.call.fmt_id = sema_add_format(s, ek, fmt, nargs ? stype_tuple(s, el, nargs) : NULL);
 }
 
-int sema_add_format(struct sema *s, enum event_kind kind, const char *fmt,
-		    const struct type *args)
+int sema_add_format(struct sema *s, enum event_kind kind, const char *fmt, const struct type *args)
 {
 	struct bt_format *f = arena_alloc(s->a, sizeof(*f));
 

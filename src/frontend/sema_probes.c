@@ -25,7 +25,8 @@
 static void copy_list(struct sema *s, struct node_list *dst, const struct node_list *src)
 {
 	memset(dst, 0, sizeof(*dst));
-	node_foreach(src, n) node_list_append(dst, sema_copy_node(s, n));
+	node_foreach(src, n)
+		node_list_append(dst, sema_copy_node(s, n));
 }
 
 struct node *sema_copy_node(struct sema *s, const struct node *n)
@@ -233,8 +234,8 @@ static bool expand_uprobe(struct sema *s, const struct attach_point *ap, struct 
 		if (ap->func)
 			probe_new(s, &one,
 				  ap->offset ? arena_printf(s->a, "%s:%s:%s+%llu", kind, path, fn,
-							    (unsigned long long)ap->offset) :
-					       arena_printf(s->a, "%s:%s:%s", kind, path, fn));
+							    (unsigned long long)ap->offset)
+					     : arena_printf(s->a, "%s:%s:%s", kind, path, fn));
 		else
 			probe_new(s, &one,
 				  arena_printf(s->a, "%s:%s:0x%llx", kind, path,
@@ -244,8 +245,8 @@ static bool expand_uprobe(struct sema *s, const struct attach_point *ap, struct 
 	}
 	int n = uprobe_expand(ap->target, ap->func, &path, names);
 	if (n < 0) {
-		diag_err(s->d, ap->span, "uprobe target file '%s' does not exist or is not executable",
-			 ap->target);
+		diag_err(s->d, ap->span,
+			 "uprobe target file '%s' does not exist or is not executable", ap->target);
 		free(path);
 		return false;
 	}
@@ -255,8 +256,7 @@ static bool expand_uprobe(struct sema *s, const struct attach_point *ap, struct 
 		return false;
 	}
 	one.target = arena_strdup(s->a, path);
-	vec_foreach(names, i)
-	{
+	vec_foreach(names, i) {
 		one.func = arena_strdup(s->a, names->items[i]);
 		probe_new(s, &one, arena_printf(s->a, "%s:%s:%s", kind, path, one.func));
 	}
@@ -276,8 +276,8 @@ static bool expand_usdt(struct sema *s, const struct attach_point *ap)
 	int n;
 
 	if (!path) {
-		diag_err(s->d, ap->span, "usdt target file '%s' does not exist or is not executable",
-			 ap->target);
+		diag_err(s->d, ap->span,
+			 "usdt target file '%s' does not exist or is not executable", ap->target);
 		return false;
 	}
 	n = elf_usdt_notes(path, &notes);
@@ -287,8 +287,7 @@ static bool expand_usdt(struct sema *s, const struct attach_point *ap)
 		return false;
 	}
 	one.target = arena_strdup(s->a, path);
-	vec_foreach(&notes, i)
-	{
+	vec_foreach(&notes, i) {
 		struct usdt_note *u = notes.items[i];
 
 		if ((ap->ns && !glob_match(ap->ns, u->provider)) || !glob_match(ap->func, u->name))
@@ -315,8 +314,7 @@ static bool expand_fentry(struct sema *s, const struct attach_point *ap)
 
 	if (sema_btf(s))
 		kbtf_list_funcs(s->kb, &funcs);
-	vec_foreach(&funcs, i)
-	{
+	vec_foreach(&funcs, i) {
 		const char *f = funcs.items[i];
 		if (!glob_match(ap->func, f))
 			continue;
@@ -332,8 +330,8 @@ static bool expand_fentry(struct sema *s, const struct attach_point *ap)
 }
 
 /* One written attach point: its bt_probes and probe_fns. */
-static void expand_ap(struct sema *s, struct attach_point *ap,
-		      const struct uses *u, struct vec *fns)
+static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses *u,
+		      struct vec *fns)
 {
 	size_t first = s->probes.len;
 	struct vec targets = {0}; /* "cat:event" for expanded tracepoints */
@@ -357,16 +355,14 @@ static void expand_ap(struct sema *s, struct attach_point *ap,
 			return;
 		}
 		per_target = u->probe || u->args;
-		vec_foreach(&targets, i)
-		{
+		vec_foreach(&targets, i) {
 			char *ce = targets.items[i];
 			char *colon = strchr(ce, ':');
 			struct attach_point one = *ap;
 			*colon = 0;
 			one.target = ce;
 			one.func = colon + 1;
-			probe_new(s, &one,
-				  arena_printf(s->a, "tracepoint:%s:%s", ce, colon + 1));
+			probe_new(s, &one, arena_printf(s->a, "tracepoint:%s:%s", ce, colon + 1));
 		}
 	} else if (ap->kind == PK_TRACEPOINT && tracefs_path() &&
 		   !tracefs_tp_exists(ap->target, ap->func)) {
@@ -407,7 +403,8 @@ static void expand_ap(struct sema *s, struct attach_point *ap,
 			fn->args = tp_args(s, bp0->target, bp0->func, ap->span);
 		vec_push(fns, fn);
 	}
-	vec_foreach(&targets, i) free(targets.items[i]);
+	vec_foreach(&targets, i)
+		free(targets.items[i]);
 	vec_free(&targets);
 }
 
@@ -415,8 +412,7 @@ void sema_expand_probes(struct sema *s)
 {
 	int id = 0;
 
-	node_foreach(&s->ast->probes, p)
-	{
+	node_foreach(&s->ast->probes, p) {
 		struct uses u = {0};
 		struct vec fns = {0};
 		struct probe_info *info = arena_alloc(s->a, sizeof(*info));
@@ -428,11 +424,12 @@ void sema_expand_probes(struct sema *s)
 			expand_ap(s, ap, &u, &fns);
 		info->nfns = fns.len;
 		info->fns = arena_alloc(s->a, sizeof(*info->fns) * (fns.len ? fns.len : 1));
-		vec_foreach(&fns, i)
-		{
+		vec_foreach(&fns, i) {
 			info->fns[i] = *(struct probe_fn *)fns.items[i];
-			info->fns[i].pred = i ? sema_copy_node(s, p->u.probe.pred) : p->u.probe.pred;
-			info->fns[i].body = i ? sema_copy_node(s, p->u.probe.body) : p->u.probe.body;
+			info->fns[i].pred =
+				i ? sema_copy_node(s, p->u.probe.pred) : p->u.probe.pred;
+			info->fns[i].body =
+				i ? sema_copy_node(s, p->u.probe.body) : p->u.probe.body;
 		}
 		vec_free(&fns);
 		p->u.probe.info = info;

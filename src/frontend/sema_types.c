@@ -184,16 +184,26 @@ bool stype_is_intlike(const struct type *t)
 static void tname(const struct type *t, struct strbuf *sb)
 {
 	static const char *const kinds[] = {
-		[T_NONE] = "none",         [T_CTX] = "ctx",
-		[T_KSTACK] = "kstack",     [T_USTACK] = "ustack",
-		[T_KSYM] = "ksym",         [T_USYM] = "usym",
-		[T_PROBE] = "probe",       [T_USERNAME] = "username",
-		[T_INET] = "inet",         [T_MAC] = "mac_address",
-		[T_TIMESTAMP] = "timestamp", [T_CGROUP_PATH] = "cgroup_path",
-		[T_STRERROR] = "strerror", [T_COUNT] = "count",
-		[T_SUM] = "sum",           [T_MIN] = "min",
-		[T_MAX] = "max",           [T_AVG] = "avg",
-		[T_STATS] = "stats",       [T_HIST] = "hist",
+		[T_NONE] = "none",
+		[T_CTX] = "ctx",
+		[T_KSTACK] = "kstack",
+		[T_USTACK] = "ustack",
+		[T_KSYM] = "ksym",
+		[T_USYM] = "usym",
+		[T_PROBE] = "probe",
+		[T_USERNAME] = "username",
+		[T_INET] = "inet",
+		[T_MAC] = "mac_address",
+		[T_TIMESTAMP] = "timestamp",
+		[T_CGROUP_PATH] = "cgroup_path",
+		[T_STRERROR] = "strerror",
+		[T_COUNT] = "count",
+		[T_SUM] = "sum",
+		[T_MIN] = "min",
+		[T_MAX] = "max",
+		[T_AVG] = "avg",
+		[T_STATS] = "stats",
+		[T_HIST] = "hist",
 		[T_LHIST] = "lhist",
 	};
 
@@ -306,18 +316,40 @@ static const struct {
 	bool is_signed;
 	uint32_t size;
 } int_names[] = {
-	{"int8", true, 1},   {"int16", true, 2},   {"int32", true, 4},   {"int64", true, 8},
-	{"uint8", false, 1}, {"uint16", false, 2}, {"uint32", false, 4}, {"uint64", false, 8},
-	{"s8", true, 1},     {"s16", true, 2},     {"s32", true, 4},     {"s64", true, 8},
-	{"u8", false, 1},    {"u16", false, 2},    {"u32", false, 4},    {"u64", false, 8},
-	{"char", true, 1},   {"short", true, 2},   {"int", true, 4},     {"long", true, 8},
-	{"signed char", true, 1},        {"unsigned char", false, 1},
-	{"unsigned short", false, 2},    {"unsigned int", false, 4},
-	{"unsigned", false, 4},          {"unsigned long", false, 8},
-	{"long long", true, 8},          {"unsigned long long", false, 8},
-	{"long int", true, 8},           {"unsigned long int", false, 8},
-	{"bool", false, 1},              {"_Bool", false, 1},
-	{"size_t", false, 8},            {"pid_t", true, 4},
+	{"int8", true, 1},
+	{"int16", true, 2},
+	{"int32", true, 4},
+	{"int64", true, 8},
+	{"uint8", false, 1},
+	{"uint16", false, 2},
+	{"uint32", false, 4},
+	{"uint64", false, 8},
+	{"s8", true, 1},
+	{"s16", true, 2},
+	{"s32", true, 4},
+	{"s64", true, 8},
+	{"u8", false, 1},
+	{"u16", false, 2},
+	{"u32", false, 4},
+	{"u64", false, 8},
+	{"char", true, 1},
+	{"short", true, 2},
+	{"int", true, 4},
+	{"long", true, 8},
+	{"signed char", true, 1},
+	{"unsigned char", false, 1},
+	{"unsigned short", false, 2},
+	{"unsigned int", false, 4},
+	{"unsigned", false, 4},
+	{"unsigned long", false, 8},
+	{"long long", true, 8},
+	{"unsigned long long", false, 8},
+	{"long int", true, 8},
+	{"unsigned long int", false, 8},
+	{"bool", false, 1},
+	{"_Bool", false, 1},
+	{"size_t", false, 8},
+	{"pid_t", true, 4},
 };
 
 static const struct type *lookup_named(struct sema *s, const char *name)
@@ -332,8 +364,7 @@ static const struct type *lookup_named(struct sema *s, const char *name)
 				return stype_int(t->is_signed, t->size);
 			return t;
 		}
-	vec_foreach(&s->structs, i)
-	{
+	vec_foreach(&s->structs, i) {
 		struct sema_struct *ss = s->structs.items[i];
 		if (!strcmp(ss->name, name) ||
 		    (!strncmp(ss->name, "struct ", 7) && !strcmp(ss->name + 7, name)))
@@ -428,8 +459,8 @@ static void parse_struct(struct sema *s, struct node *def)
 			tq--;
 		}
 		char *tyname = arena_strndup(s->a, skip_ws(decl), tq - skip_ws(decl));
-		struct type_name tn = {.name = tyname, .ptr_depth = ptr, .array_len = alen,
-				       .span = def->span};
+		struct type_name tn = {
+			.name = tyname, .ptr_depth = ptr, .array_len = alen, .span = def->span};
 		const struct type *ft = sema_type_from_name(s, &tn, true);
 		if (!ft)
 			continue;
@@ -452,8 +483,7 @@ static void parse_struct(struct sema *s, struct node *def)
 
 void sema_parse_structs(struct sema *s)
 {
-	node_foreach(&s->ast->structs, n)
-	{
+	node_foreach(&s->ast->structs, n) {
 		if (strncmp(n->u.struct_def.name, "enum", 4))
 			parse_struct(s, n);
 	}
@@ -463,9 +493,10 @@ void sema_parse_structs(struct sema *s)
  * Pointers keep only a shallow copy of what they point to. */
 const struct type *stype_clone(struct arena *a, const struct type *t, int depth)
 {
-	if (!t || t == &t_none || (t->kind == T_INT && t->name &&
-				   (t == &t_u8 || t == &t_u16 || t == &t_u32 || t == &t_u64 ||
-				    t == &t_s8 || t == &t_s16 || t == &t_s32 || t == &t_s64)))
+	if (!t || t == &t_none ||
+	    (t->kind == T_INT && t->name &&
+	     (t == &t_u8 || t == &t_u16 || t == &t_u32 || t == &t_u64 || t == &t_s8 ||
+	      t == &t_s16 || t == &t_s32 || t == &t_s64)))
 		return t;
 	struct type *c = arena_alloc(a, sizeof(*c));
 	*c = *t;
