@@ -6,7 +6,14 @@ CC          ?= gcc
 PKGS        := libbpf libelf ncursesw zlib libmicrohttpd
 
 LLVM_CFLAGS := $(shell $(LLVM_CONFIG) --cflags 2>/dev/null | sed 's/-std=[^ ]*//')
-LLVM_LIBS   := $(shell $(LLVM_CONFIG) --ldflags --libs 2>/dev/null) $(shell $(LLVM_CONFIG) --system-libs 2>/dev/null)
+# LLVM is linked statically, and only the components codegen uses: the
+# shared libLLVM costs ~0.5 s of relocation at every start and ~30 MB of
+# resident memory (measured: -V 0.7 s / 55 MB shared, 0.2 s / 25 MB static).
+LLVM_COMPONENTS := core analysis passes target object bpfcodegen bpfdesc bpfinfo \
+		   bpfdisassembler mcdisassembler
+LLVM_LIBS   := $(shell $(LLVM_CONFIG) --ldflags 2>/dev/null) \
+	       $(shell $(LLVM_CONFIG) --link-static --libs $(LLVM_COMPONENTS) 2>/dev/null) \
+	       -lstdc++ -lrt -ldl -lz -lzstd
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
