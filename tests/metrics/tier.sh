@@ -234,7 +234,7 @@ fi
 # --- series cap, escaping and the headless mode, on the exposition ---
 capprog='BEGIN { @m[3] = count(); @m[3] = count(); @m[3] = count(); @m[2] = count(); @m[2] = count();
 @m[1] = count(); @m[0] = count(); @e["a\"b\\c\nd"] = count(); }
-interval:s:6 { exit(); }'
+interval:s:60 { exit(); }'
 tt_port2=$(free_port)
 "$tt_bin" -q --prometheus "$tt_port2" --prometheus-max-series 2 -i 0.1 -e "$capprog" \
 	>"$out/headless.out" 2>"$out/headless.err" &
@@ -280,6 +280,7 @@ print("PASS metrics_hostile_client" if ok else
       "FAIL metrics_hostile_client: fds %d, POST %s, big header %s, then %s" % (fds, post, big, after))
 EOF2
 grep -E '^(PASS|FAIL) ' "$out/hostile.txt" || echo "FAIL metrics_hostile_client: $(tail -1 "$out/hostile.txt")"
+kill -INT "$tt" # ends like exit(): a SIGINT
 wait "$tt"
 tt_pids=()
 if grep -qx 'tracetop_m_total{key0="3"} 3' "$out/cap.txt" &&
