@@ -1,4 +1,6 @@
 #!/bin/sh
+# tier-needs: root
+# tier-timeout: 900
 # Codegen tier, run as root against the real kernel:
 #  - plumbing: a module built by hand through codegen's API, loaded and run;
 #  - cases/*.bt: programs compiled by the real frontend + codegen, loaded
