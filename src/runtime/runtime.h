@@ -228,6 +228,10 @@ struct usdt_arg {
 	int64_t disp; /* the constant for USDT_ARG_CONST */
 };
 int usdt_site_arg(const char *path, uint64_t site, int idx, struct usdt_arg *a, int *nargs);
+/* the virtual address of a defined symbol of any type (functions,
+ * objects) of .symtab/.dynsym; *pie (may be NULL): an ET_DYN file, whose
+ * addresses move at load. 0, -ENOENT, -ENOEXEC or -errno. */
+int elf_sym_vaddr(const char *path, const char *name, uint64_t *vaddr, bool *pie);
 
 /*
  * loader.c, events.c, maps.c: conventions between codegen and the runtime.

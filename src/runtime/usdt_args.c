@@ -10,6 +10,7 @@
  * relative to %rip ("g_val(%rip)") becomes memory at ip + (symbol - site):
  * in a uprobe handler ip is the probe site, so the load bias cancels out.
  * x86-64 only (the notes of other architectures use other operand syntax).
+ * Also here: elf_sym_vaddr, any symbol's address, for uaddr().
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -60,19 +61,25 @@ static int parse_reg(const char **p)
 	return -1;
 }
 
-/* the virtual address of a symbol of any type (objects too), 0 if none */
-static uint64_t sym_vaddr(const char *path, const char *name)
+int elf_sym_vaddr(const char *path, const char *name, uint64_t *vaddr, bool *pie)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	Elf_Scn *scn = NULL;
-	uint64_t addr = 0;
+	GElf_Ehdr eh;
+	int err = -ENOENT;
 	Elf *e;
 
 	if (fd < 0)
-		return 0;
+		return -errno;
 	elf_version(EV_CURRENT);
 	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	while (e && !addr && (scn = elf_nextscn(e, scn))) {
+	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
+		err = -ENOEXEC;
+		goto out;
+	}
+	if (pie)
+		*pie = eh.e_type == ET_DYN;
+	while (err && (scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *d;
 
@@ -85,15 +92,17 @@ static uint64_t sym_vaddr(const char *path, const char *name)
 
 			if (gelf_getsym(d, (int)i, &sym) && sym.st_shndx != SHN_UNDEF &&
 			    (sn = elf_strptr(e, sh.sh_link, sym.st_name)) && !strcmp(sn, name)) {
-				addr = sym.st_value;
+				*vaddr = sym.st_value;
+				err = 0;
 				break;
 			}
 		}
 	}
+out:
 	if (e)
 		elf_end(e);
 	close(fd);
-	return addr;
+	return err;
 }
 
 /* one "SIZE@OPERAND" (len bytes at s) -> *a; 0 or -EINVAL */
@@ -151,8 +160,7 @@ static int parse_one(const char *path, uint64_t site, const char *s, size_t len,
 			return -EINVAL;
 		memcpy(name, sym, p - sym);
 		name[p - sym] = 0;
-		v = sym_vaddr(path, name);
-		if (!v)
+		if (elf_sym_vaddr(path, name, &v, NULL))
 			return -ENOENT;
 		a->disp = (int64_t)(v - site);
 		if (*p == '+' || *p == '-') {
