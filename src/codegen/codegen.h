@@ -197,6 +197,11 @@ LLVMValueRef gen_probe_arg(struct cg *cg, int i);
 LLVMValueRef gen_retval(struct cg *cg);
 LLVMValueRef gen_reg(struct cg *cg, const char *name, struct span sp);
 
+/* gen_usdt.c: arg i of the function's USDT site (from its note, at
+ * compile time); uaddr("sym") of the probe's binary. */
+LLVMValueRef gen_usdt_arg(struct cg *cg, int i);
+LLVMValueRef gen_uaddr(struct cg *cg, struct node *n);
+
 /* gen_builtin.c */
 LLVMValueRef gen_builtin(struct cg *cg, struct node *n);
 LLVMValueRef gen_stack_value(struct cg *cg, const struct type *t);

@@ -263,6 +263,8 @@ gen_call_fn gen_value_call(enum func fn)
 		return call_usym;
 	case F_KADDR:
 		return call_kaddr;
+	case F_UADDR:
+		return gen_uaddr;
 	case F_KSTACK:
 	case F_USTACK:
 		return call_stack;

@@ -35,9 +35,6 @@ static bool regs_ctx(enum probe_kind k)
 	       k == PK_USDT || k == PK_WATCHPOINT;
 }
 
-/* gen_usdt.c: argument i of the function's USDT site */
-LLVMValueRef gen_usdt_arg(struct cg *cg, int i);
-
 LLVMValueRef gen_probe_arg(struct cg *cg, int i)
 {
 	enum probe_kind k = cg->pfn->kind;

@@ -70,3 +70,47 @@ LLVMValueRef gen_usdt_arg(struct cg *cg, int i)
 	ir_scratch_end(cg, dst, 8);
 	return v;
 }
+
+/* The probe site's virtual address in its binary, when the function has
+ * exactly one site known before run time (uprobe at a symbol or address,
+ * a usdt site); 0 otherwise. */
+static uint64_t site_vaddr(struct cg *cg, const struct bt_probe *bp)
+{
+	uint64_t v = 0;
+
+	if (cg->pfn->probe_hi - cg->pfn->probe_lo != 1)
+		return 0;
+	if (bp->kind == PK_USDT)
+		return bp->address;
+	if (bp->kind != PK_UPROBE)
+		return 0;
+	if (bp->func && *bp->func)
+		return elf_sym_vaddr(bp->target, bp->func, &v, NULL) ? 0 : v + bp->offset;
+	return bp->address;
+}
+
+/* uaddr("sym"): the symbol's address in the probe's binary. In a PIE or a
+ * library the load moves it: when the site is known, the address is
+ * ip - site + sym (ip is the site in a uprobe handler); otherwise, as
+ * bpftrace 0.17, the link-time address. */
+LLVMValueRef gen_uaddr(struct cg *cg, struct node *n)
+{
+	const struct bt_probe *bp = cg->pfn->probe_lo < cg->prog->nprobes ?
+					    &cg->prog->probes[cg->pfn->probe_lo] :
+					    NULL;
+	const char *name = n->u.call.args.head ? n->u.call.args.head->u.str.s : "";
+	uint64_t v = 0, site;
+	bool pie = false;
+	char msg[300];
+
+	if (!bp || !bp->target || elf_sym_vaddr(bp->target, name, &v, &pie)) {
+		snprintf(msg, sizeof(msg), "Could not resolve symbol: %s:%s",
+			 bp && bp->target ? bp->target : "?", name);
+		diag_err(cg->d, n->span, "%s", msg);
+		return ir_const(cg, 0);
+	}
+	site = pie ? site_vaddr(cg, bp) : 0;
+	if (!site)
+		return ir_const(cg, v);
+	return LLVMBuildAdd(cg->b, ir_ctx_load(cg, 128, 8, false), ir_const(cg, v - site), "uaddr");
+}
