@@ -331,6 +331,14 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	sema_collect_consts(&s);
 	collect_maps(&s);
 	sema_expand_probes(&s);
+	if (opts && opts->max_probes && s.probes.len > opts->max_probes)
+		diag_err_nospan(d,
+				"Can't attach to %zu probes because it exceeds the current limit "
+				"of %u probes.\n"
+				"You can increase the limit through the BPFTRACE_MAX_PROBES "
+				"environment variable, but BE CAREFUL since a high number of "
+				"probes attached can cause your system to crash.",
+				s.probes.len, opts->max_probes);
 	for (int pass = 0; pass < 8; pass++) {
 		s.final = false;
 		s.unresolved = 0;
