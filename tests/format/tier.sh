@@ -12,7 +12,7 @@ if ! make -s $objs >"$out/make.log" 2>&1; then
 	echo "FAIL format_build: make failed (see $out/make.log)"
 	exit 0
 fi
-if ! cc -std=gnu11 -g -O1 -Wall -Wextra -o "$out/driver" tests/format/driver.c $objs -lm \
+if ! cc -std=gnu11 -g -O1 -Wall -Wextra -o "$out/driver" tests/format/driver.c tests/format/units.c $objs -lm \
 	>"$out/cc.log" 2>&1; then
 	echo "FAIL format_driver_build: cc failed (see $out/cc.log)"
 	exit 0
@@ -86,7 +86,7 @@ fi
 
 # The same cases under AddressSanitizer and UBSan: no error, same output.
 if cc -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-o "$out/driver-asan" tests/format/driver.c $srcs -lm >"$out/cc-asan.log" 2>&1; then
+	-o "$out/driver-asan" tests/format/driver.c tests/format/units.c $srcs -lm >"$out/cc-asan.log" 2>&1; then
 	bad=
 	for bt in tests/format/cases/*.bt; do
 		for mode in text json; do
