@@ -161,6 +161,9 @@ bool syms_user(struct syms *s, int pid, uint64_t addr, const char **name, uint64
  * the ELF cache inside s, for uprobe resolution in the same context. */
 uint64_t syms_kernel_addr(struct syms *s, const char *name);
 struct elf_cache *syms_elf_cache(struct syms *s);
+/* the file mapped at addr in pid (after syms_user looked there), as
+ * /proc/PID/maps names it, for ustack(perf); NULL if unknown */
+const char *syms_user_module(struct syms *s, int pid, uint64_t addr);
 
 /* elfsyms.c: user binaries' function symbols (FUNC/IFUNC of .symtab and
  * .dynsym), cached per file (device, inode). Names point into the cache

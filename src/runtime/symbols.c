@@ -246,3 +246,14 @@ bool syms_user(struct syms *s, int pid, uint64_t addr, const char **name, uint64
 	}
 	return m->elf && elf_file_sym_by_offset(m->elf, addr - m->start + m->file_off, name, off);
 }
+
+const char *syms_user_module(struct syms *s, int pid, uint64_t addr)
+{
+	for (int i = 0; i < PID_CACHE; i++)
+		if (s->pids[i].pid == pid && s->pids[i].text) {
+			struct pid_map *m = find_map(&s->pids[i], addr);
+
+			return m && m->path && *m->path ? m->path : NULL;
+		}
+	return NULL;
+}
