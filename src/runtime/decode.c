@@ -132,8 +132,16 @@ static void decode_stack(struct rt *rt, struct arena *a, const struct type *t, c
 	out->stack.n = n;
 	out->stack.addrs = ips;
 	out->stack.frames = arena_alloc(a, (n ? n : 1) * sizeof(char *));
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		const char *mod;
+
 		out->stack.frames[i] = frame_name(rt, a, user, pid, ips[i], true);
+		/* ustack(perf), as bpftrace: "sym+off (/path/of/the/binary)" */
+		if (user && t->stack_mode == STACK_PERF &&
+		    (mod = syms_user_module(syms_of(rt), pid, ips[i])))
+			out->stack.frames[i] =
+				arena_printf(a, "%s (%s)", out->stack.frames[i], mod);
+	}
 }
 
 static void decode_fields(struct rt *rt, struct arena *a, const struct type *t, const uint8_t *b,
