@@ -164,6 +164,16 @@ if want ustack_nopie; then
 		leftovers ustack_nopie && pass ustack_nopie
 	fi
 fi
+# ustack(perf, N): "\tADDR sym+off (binary)", as bpftrace 0.17
+if want ustack_perf; then
+	run ustack_perf --plain -e "uprobe:$N:tt_leaf { printf(\"%s\n\", ustack(perf, 2)); }" -c "$N 1 300"
+	got=$(grep -P '^\t' "$OUT/got/ustack_perf.out" | sed -E 's/^\t[0-9a-f]+ /\tADDR /; s/\+[0-9]+ / /' | tr '\t\n' 'T|')
+	if [ "$got" != "TADDR tt_leaf (BIN/target_nopie)|TADDR tt_top (BIN/target_nopie)|" ]; then
+		fail ustack_perf "frames: $got"
+	else
+		leftovers ustack_perf && pass ustack_perf
+	fi
+fi
 # a process gone before the map is printed: raw addresses, never garbage
 if want ustack_exited; then
 	run ustack_exited --plain -e "uprobe:$P:tt_leaf { @[ustack] = count(); }" -c "$P 2"
@@ -176,6 +186,11 @@ if want ustack_exited; then
 		leftovers ustack_exited && pass ustack_exited
 	fi
 fi
+
+# ---- uaddr: a symbol's address, moved with the load bias of a PIE ----
+golden uaddr_nopie --plain -e "uprobe:$N:tt_leaf { printf(\"%s %s\n\", usym(uaddr(\"tt_top\")), usym(uaddr(\"tt_add\"))); }" -c "$N 1 300"
+golden uaddr_pie --plain -e "uprobe:$P:tt_leaf { printf(\"%s\n\", usym(uaddr(\"tt_top\"))); }" -c "$P 1 300"
+golden uaddr_usdt_global --plain -e "usdt:$U:ttprov:plain { printf(\"g_val %d\n\", *uaddr(\"g_val\")); }" -c "$U 2"
 
 # ---- -p: only that process; the other instance is not seen ----
 if want pid_filter; then
