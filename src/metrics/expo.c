@@ -188,12 +188,20 @@ static double weight(const struct value *v)
 	}
 }
 
+static int by_key(const void *a, const void *b, void *arg)
+{
+	const struct map_snapshot *m = arg;
+	return value_compare(&m->entries[*(const size_t *)a].key,
+			     &m->entries[*(const size_t *)b].key);
+}
+
+/* largest first; equal weights in key order, so the cut is stable */
 static int by_weight(const void *a, const void *b, void *arg)
 {
 	const struct map_snapshot *m = arg;
 	double x = weight(&m->entries[*(const size_t *)a].val);
 	double y = weight(&m->entries[*(const size_t *)b].val);
-	return x < y ? 1 : x > y ? -1 : 0;
+	return x < y ? 1 : x > y ? -1 : by_key(a, b, arg);
 }
 
 static void put_series(struct strbuf *sb, const struct fam *f, const struct value *key,
@@ -380,6 +388,9 @@ static void render_map(struct strbuf *sb, const struct metrics_doc *d, const str
 		qsort_r(order, m->n, sizeof(*order), by_weight, (void *)m);
 		keep = d->max_series;
 	}
+	/* series in key order: the same map renders the same way every time */
+	if (f->nlabels)
+		qsort_r(order, keep, sizeof(*order), by_key, (void *)m);
 	for (size_t i = 0; i < keep; i++) {
 		const struct map_entry *e = &m->entries[order[i]];
 		if (key_arity(m, &e->key) != f->nlabels && f->nlabels)

@@ -302,6 +302,31 @@ if [ ! -s "$out/headless.out" ] && grep -q '^tracetop_info' "$out/cap.txt"; then
 else
 	echo "FAIL metrics_headless: -q --prometheus printed $(wc -c <"$out/headless.out") bytes"
 fi
+# --- every kind of map, both formats, against golden files ---
+# (UPDATE=1 rewrites them; the version and the refresh time are masked)
+tt_port3=$(free_port)
+"$tt_bin" -q --prometheus "$tt_port3" tests/metrics/golden.bt >/dev/null 2>"$out/golden.err" &
+tt=$!
+tt_pids+=("$tt")
+wait_http "http://127.0.0.1:$tt_port3/metrics" 50
+sleep 0.5 # a snapshot after BEGIN
+mask() { sed -E 's/version="[^"]*"/version="V"/; s/^(tracetop_refresh_duration_seconds) .*/\1 T/'; }
+fetch "http://127.0.0.1:$tt_port3/metrics" | mask >"$out/golden.prom"
+fetch "http://127.0.0.1:$tt_port3/metrics" "application/openmetrics-text; version=1.0.0" |
+	mask >"$out/golden.om"
+kill -INT "$tt"
+wait "$tt"
+tt_pids=()
+for fmt in prom om; do
+	[ -n "${UPDATE:-}" ] && cp "$out/golden.$fmt" "tests/metrics/golden.$fmt"
+	if cmp -s "$out/golden.$fmt" "tests/metrics/golden.$fmt"; then
+		echo "PASS metrics_golden_$fmt"
+	else
+		echo "FAIL metrics_golden_$fmt: $(diff "tests/metrics/golden.$fmt" "$out/golden.$fmt" |
+			grep '^[<>]' | head -1 | cut -c1-120)"
+	fi
+done
+
 if "$tt_bin" --prometheus 127.0.0.1:notaport -e 'BEGIN { exit(); }' >/dev/null 2>&1; then
 	echo "FAIL metrics_bad_listen: a bad --prometheus argument was accepted"
 else
@@ -314,7 +339,7 @@ wait "$prom_pid" 2>/dev/null
 prom_pid=""
 sleep 0.2
 listening=$(ss -Hltn 2>/dev/null | awk '{print $4}' |
-	grep -E ":($tt_port|$tt_port2|$prom_port)$" || true)
+	grep -E ":($tt_port|$tt_port2|$tt_port3|$prom_port)$" || true)
 # the programs of the controlled run, by id (seen while it ran) must be gone
 ids=$(grep -E '^[0-9]+: tracepoint +name tracepoint_syscalls_sys_(enter_getppid_0|exit_read_1) ' \
 	"$out/progs-during.txt" | cut -d: -f1)
