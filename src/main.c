@@ -193,9 +193,17 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			break;
 		case 'p': {
 			char *end;
+			errno = 0;
 			long pid = strtol(optarg, &end, 10);
-			if (*end || pid <= 0 || pid > INT32_MAX) {
-				fprintf(stderr, "ERROR: pid '%s' is not a valid process id\n", optarg);
+			if (end == optarg || *end) {
+				fprintf(stderr, "ERROR: pid '%s' is not a valid decimal number\n",
+					optarg);
+				return 1;
+			}
+			/* bpftrace's range: the kernel's largest possible pid_max */
+			if (errno || pid < 1 || pid > 4194304) {
+				fprintf(stderr, "ERROR: pid '%s' out of valid pid range [1,4194304]\n",
+					optarg);
 				return 1;
 			}
 			o->pid = (int)pid;
@@ -355,7 +363,7 @@ static int load_source(const struct bt_opts *o, struct source *src, char **owned
 	}
 	FILE *f = strcmp(o->program_file, "-") ? fopen(o->program_file, "r") : stdin;
 	if (!f) {
-		fprintf(stderr, "ERROR: failed to open %s: %s\n", o->program_file,
+		fprintf(stderr, "ERROR: failed to open file '%s': %s\n", o->program_file,
 			strerror(errno));
 		return -1;
 	}
