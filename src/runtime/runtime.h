@@ -235,6 +235,8 @@ int usdt_site_arg(const char *path, uint64_t site, int idx, struct usdt_arg *a, 
  * objects) of .symtab/.dynsym; *pie (may be NULL): an ET_DYN file, whose
  * addresses move at load. 0, -ENOENT, -ENOEXEC or -errno. */
 int elf_sym_vaddr(const char *path, const char *name, uint64_t *vaddr, bool *pie);
+/* the same with the symbol's size (st_size; size may be NULL) */
+int elf_sym_find(const char *path, const char *name, uint64_t *vaddr, uint64_t *size, bool *pie);
 
 /*
  * loader.c, events.c, maps.c: conventions between codegen and the runtime.

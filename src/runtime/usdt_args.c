@@ -61,7 +61,7 @@ static int parse_reg(const char **p)
 	return -1;
 }
 
-int elf_sym_vaddr(const char *path, const char *name, uint64_t *vaddr, bool *pie)
+int elf_sym_find(const char *path, const char *name, uint64_t *vaddr, uint64_t *size, bool *pie)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	Elf_Scn *scn = NULL;
@@ -93,6 +93,8 @@ int elf_sym_vaddr(const char *path, const char *name, uint64_t *vaddr, bool *pie
 			if (gelf_getsym(d, (int)i, &sym) && sym.st_shndx != SHN_UNDEF &&
 			    (sn = elf_strptr(e, sh.sh_link, sym.st_name)) && !strcmp(sn, name)) {
 				*vaddr = sym.st_value;
+				if (size)
+					*size = sym.st_size;
 				err = 0;
 				break;
 			}
@@ -103,6 +105,11 @@ out:
 		elf_end(e);
 	close(fd);
 	return err;
+}
+
+int elf_sym_vaddr(const char *path, const char *name, uint64_t *vaddr, bool *pie)
+{
+	return elf_sym_find(path, name, vaddr, NULL, pie);
 }
 
 /* one "SIZE@OPERAND" (len bytes at s) -> *a; 0 or -EINVAL */
