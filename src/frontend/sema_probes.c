@@ -180,7 +180,9 @@ static const struct type *tp_args(struct sema *s, const char *cat, const char *e
 				  struct span sp)
 {
 	const struct type *rec = NULL;
-	int err = tracefs_tp_record(sema_btf(s), s->a, cat, event, &rec);
+	/* no BTF here: pointer fields to kernel structs stay opaque records
+	 * until a field access completes them (sema_complete) */
+	int err = tracefs_tp_record(NULL, s->a, cat, event, &rec);
 
 	if (err < 0 || !rec) {
 		diag_err(s->d, sp, "Could not read the format of tracepoint %s:%s", cat, event);
@@ -194,7 +196,7 @@ static const struct type *tp_args(struct sema *s, const char *cat, const char *e
 static bool uprobe_symbol_check(struct sema *s, const struct attach_point *ap, const char *path)
 {
 	struct elf_cache *c = elf_cache_new();
-	uint64_t off = 0, vaddr = 0;
+	uint64_t off = 0, vaddr = 0, size = 0;
 	int err;
 
 	err = elf_cache_func(c, path, ap->func && *ap->func ? ap->func : "", &off, &vaddr);
@@ -203,6 +205,10 @@ static bool uprobe_symbol_check(struct sema *s, const struct attach_point *ap, c
 		diag_err(s->d, ap->span, "uprobe target file '%s' is not an ELF file", path);
 	else if (err == -ENOENT && ap->func && *ap->func)
 		diag_err(s->d, ap->span, "uprobe symbol '%s' not found in %s", ap->func, path);
+	else if (ap->offset && ap->func && *ap->func &&
+		 !elf_sym_find(path, ap->func, &vaddr, &size, NULL) && size && ap->offset >= size)
+		diag_err(s->d, ap->span, "Offset outside the function bounds ('%s' size is %llu)",
+			 ap->func, (unsigned long long)size);
 	else
 		return true;
 	return false;
