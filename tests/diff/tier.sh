@@ -17,4 +17,5 @@ mount_tracefs
 only=()
 [ $# -gt 0 ] && only=(--only "$1")
 exec $BTCASE --tracer "$TRACER" --golden-dir tests/diff/golden --out tests/out/diff \
-	--timeout "${DIFF_TIMEOUT:-5}" --summary --show 8 "${only[@]}" tests/diff/cases/*.cases
+	--timeout "${DIFF_TIMEOUT:-10}" --jobs "${DIFF_JOBS:-2}" --summary --show 8 "${only[@]}" \
+	tests/diff/cases/*.cases

@@ -592,6 +592,7 @@ def main():
     ap.add_argument("--summary", action="store_true", help="print pass counts per file")
     ap.add_argument("--regen", action="store_true",
                     help="write GOLDEN_DIR/NAME.out from the tracer (twice, must agree)")
+    ap.add_argument("--jobs", type=int, default=1, help="cases run at once")
     ap.add_argument("--show", type=int, default=12,
                     help="lines of detail printed under a FAIL line")
     a = ap.parse_args()
@@ -622,8 +623,16 @@ def main():
         return regen(r, cases)
     groups = {}
     failed = 0
-    for c in cases:
-        st, why, details = r.run_case(c)
+    if a.jobs > 1:
+        # cases are independent (pid-filtered workloads, per-case leak
+        # attribution by session): run them a few at a time, report in order
+        from concurrent.futures import ThreadPoolExecutor
+        pool = ThreadPoolExecutor(a.jobs)
+        results = [pool.submit(r.run_case, c) for c in cases]
+    else:
+        results = None
+    for idx, c in enumerate(cases):
+        st, why, details = results[idx].result() if results else r.run_case(c)
         g = groups.setdefault(c.group, [0, 0, 0])
         g[{"PASS": 0, "FAIL": 1, "SKIP": 2}[st]] += 1
         log = os.path.join(a.out, c.name + ".log")
