@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "../runtime/runtime.h"
 
 #define RINGBUF_NAME  "tt_events"
 #define RINGBUF_BYTES (512 * 1024)
@@ -155,6 +156,7 @@ static void define_maps(struct cg *cg)
 	}
 	cg->ringbuf = btf_map_define(cg, RINGBUF_NAME, BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
 	prog->ringbuf_name = RINGBUF_NAME;
+	cg->lost_map = btf_map_define(cg, RT_LOST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
 }
 
 /* join() records hold 16 string slots; describe them as the format's args

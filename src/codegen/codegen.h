@@ -58,7 +58,7 @@ struct cg {
 	struct vec used; /* LLVMValueRef globals for llvm.compiler.used */
 
 	LLVMValueRef *map_vars; /* per prog->maps[i] */
-	LLVMValueRef ringbuf, kstack_map, ustack_map, config_map;
+	LLVMValueRef ringbuf, kstack_map, ustack_map, config_map, lost_map;
 
 	/* current function */
 	LLVMValueRef fn, ctx_arg;
@@ -125,8 +125,11 @@ LLVMValueRef ir_get_cgroup_id(struct cg *cg);
 LLVMValueRef ir_get_jiffies(struct cg *cg);
 LLVMValueRef ir_get_stackid(struct cg *cg, LLVMValueRef map, uint64_t flags);
 LLVMValueRef ir_send_signal(struct cg *cg, LLVMValueRef sig);
+/* reserve/output count a failure in tt_lost (RT_LOST_MAP); records are
+ * submitted with BPF_RB_NO_WAKEUP, _wakeup forces one (exit). */
 LLVMValueRef ir_ringbuf_reserve(struct cg *cg, uint64_t size); /* ptr or null */
 void ir_ringbuf_submit(struct cg *cg, LLVMValueRef rec);
+void ir_ringbuf_submit_wakeup(struct cg *cg, LLVMValueRef rec);
 LLVMValueRef ir_ringbuf_output(struct cg *cg, LLVMValueRef data, uint64_t size);
 LLVMValueRef ir_ctx_load(struct cg *cg, uint32_t off, uint32_t bytes, bool is_signed);
 /* A BPF program function `int name(void *ctx)` in section sec: sets

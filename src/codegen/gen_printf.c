@@ -6,8 +6,8 @@
  * header (kind << 32 | index) and arguments are written in place at the
  * offsets of the format's args tuple, then submitted. Nothing is built on
  * the 512-byte stack first, so a printf of several strings costs no stack.
- * When the buffer is full the record is dropped, as bpftrace drops perf
- * events.
+ * When the buffer is full the record is dropped and counted in tt_lost
+ * (the runtime prints "Lost N events", as bpftrace does for perf events).
  */
 #define CODEGEN_INTERNAL
 #include "codegen.h"
@@ -157,7 +157,9 @@ static LLVMValueRef call_exit(struct cg *cg, struct node *n)
 	struct record r = record_begin(cg, EV_EXIT, 0, 8);
 
 	(void)n;
-	record_end(cg, &r);
+	ir_ringbuf_submit_wakeup(cg, r.p);
+	ir_br(cg, r.done);
+	ir_set_block(cg, r.done);
 	LLVMBuildRet(cg->b, ir_const32(cg, 0));
 	ir_set_block(cg, ir_block(cg, "after.exit"));
 	return ir_const(cg, 0);

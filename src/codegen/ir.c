@@ -337,25 +337,62 @@ LLVMValueRef ir_send_signal(struct cg *cg, LLVMValueRef sig)
 	return ir_helper(cg, BPF_FUNC_send_signal, cg->i64, args, 1);
 }
 
+/* tt_lost[0] += 1 (RT_LOST_MAP, per-CPU: no atomic needed), then on to cont. */
+static void ringbuf_lost(struct cg *cg, LLVMValueRef failed)
+{
+	LLVMBasicBlockRef lost, bump, cont;
+	LLVMValueRef key, v;
+
+	if (!cg->lost_map)
+		return;
+	lost = ir_block(cg, "rb.lost");
+	bump = ir_block(cg, "rb.bump");
+	cont = ir_block(cg, "rb.cont");
+	LLVMBuildCondBr(cg->b, failed, lost, cont);
+	ir_set_block(cg, lost);
+	key = ir_scratch(cg, 4, "lost.key");
+	ir_store(cg, key, ir_const32(cg, 0), 4);
+	v = ir_map_lookup(cg, cg->lost_map, key);
+	ir_scratch_end(cg, key, 4);
+	LLVMBuildCondBr(cg->b, ir_to_bool(cg, v), bump, cont);
+	ir_set_block(cg, bump);
+	ir_store(cg, v, LLVMBuildAdd(cg->b, ir_load(cg, v, 8, false), ir_const(cg, 1), ""), 8);
+	ir_br(cg, cont);
+	ir_set_block(cg, cont);
+}
+
 LLVMValueRef ir_ringbuf_reserve(struct cg *cg, uint64_t size)
 {
 	LLVMValueRef args[] = {cg->ringbuf, ir_const(cg, size), ir_const(cg, 0)};
+	LLVMValueRef rec = ir_helper(cg, BPF_FUNC_ringbuf_reserve, cg->ptr, args, 3);
 
-	return ir_helper(cg, BPF_FUNC_ringbuf_reserve, cg->ptr, args, 3);
+	ringbuf_lost(cg, LLVMBuildIsNull(cg->b, rec, ""));
+	return rec;
 }
 
+/* The runtime polls the ring every 10 ms: no wakeup unless asked for. */
 void ir_ringbuf_submit(struct cg *cg, LLVMValueRef rec)
 {
-	LLVMValueRef args[] = {rec, ir_const(cg, 0)};
+	LLVMValueRef args[] = {rec, ir_const(cg, BPF_RB_NO_WAKEUP)};
+
+	ir_helper(cg, BPF_FUNC_ringbuf_submit, cg->void_t, args, 2);
+}
+
+void ir_ringbuf_submit_wakeup(struct cg *cg, LLVMValueRef rec)
+{
+	LLVMValueRef args[] = {rec, ir_const(cg, BPF_RB_FORCE_WAKEUP)};
 
 	ir_helper(cg, BPF_FUNC_ringbuf_submit, cg->void_t, args, 2);
 }
 
 LLVMValueRef ir_ringbuf_output(struct cg *cg, LLVMValueRef data, uint64_t size)
 {
-	LLVMValueRef args[] = {cg->ringbuf, data, ir_const(cg, size), ir_const(cg, 0)};
+	LLVMValueRef args[] = {cg->ringbuf, data, ir_const(cg, size),
+			       ir_const(cg, BPF_RB_NO_WAKEUP)};
+	LLVMValueRef ret = ir_helper(cg, BPF_FUNC_ringbuf_output, cg->i64, args, 4);
 
-	return ir_helper(cg, BPF_FUNC_ringbuf_output, cg->i64, args, 4);
+	ringbuf_lost(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, ret, ir_const(cg, 0), ""));
+	return ret;
 }
 
 LLVMValueRef ir_ctx_load(struct cg *cg, uint32_t off, uint32_t bytes, bool is_signed)

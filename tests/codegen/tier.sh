@@ -58,6 +58,12 @@ for bt in tests/codegen/cases/*.bt; do
 	fi
 done
 
+if make -s tracetop >"$out/make-tt.log" 2>&1 && cp tracetop "$out/tracetop"; then
+	sh tests/codegen/lost.sh "$out/tracetop" "$out"
+else
+	echo "FAIL cg_lost_build: make tracetop failed (see $out/make-tt.log)"
+fi
+
 # bpftrace's own tools (installed with bpftrace 0.17, not copied here):
 # each must compile and pass the verifier; a frontend limitation is a SKIP.
 for bt in /usr/sbin/*.bt; do
