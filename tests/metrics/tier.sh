@@ -25,12 +25,22 @@ if [ "$(id -u)" != 0 ]; then
 fi
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 
-# our own copy: other people's builds may relink ./tracetop meanwhile
-if ! make -s tracetop >"$out/make.log" 2>&1 || ! cp tracetop "$out/tracetop"; then
+# our own copy: other people's builds may relink ./tracetop meanwhile (a
+# copy taken mid-link is caught by -V and taken again)
+tt_bin=$out/tracetop
+built=0
+for _ in 1 2 3 4 5 6; do
+	if make -s tracetop >"$out/make.log" 2>&1 && cp tracetop "$tt_bin" 2>/dev/null &&
+		"$tt_bin" -V >/dev/null 2>&1; then
+		built=1
+		break
+	fi
+	sleep 10
+done
+if [ "$built" = 0 ]; then
 	echo "FAIL metrics_build: make tracetop failed (see $out/make.log)"
 	exit 0
 fi
-tt_bin=$out/tracetop
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
 	if ! apt-cache policy prometheus 2>/dev/null | grep -q 'Candidate: [0-9]'; then
 		echo "SKIP metrics_prometheus: no prometheus package available"
