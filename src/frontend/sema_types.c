@@ -272,13 +272,28 @@ struct kbtf *sema_btf(struct sema *s)
 	return s->kb;
 }
 
+/* Records may come shallow: a BTF record reached through a pointer (by
+ * btf_id), or an opaque "struct file" of a tracepoint format (by name,
+ * so that BTF is only loaded once a program looks inside one). */
 const struct type *sema_complete(struct sema *s, const struct type *t)
 {
-	if (!t || t->kind != T_RECORD || t->fields || t->count || !t->btf_id)
+	const struct type *full = NULL;
+
+	if (!t || t->kind != T_RECORD || t->fields || t->count)
 		return t;
-	if (!sema_btf(s))
-		return t;
-	const struct type *full = kbtf_type_by_id(s->kb, s->a, t->btf_id);
+	if (t->btf_id) {
+		if (sema_btf(s))
+			full = kbtf_type_by_id(s->kb, s->a, t->btf_id);
+	} else if (t->name && (!strncmp(t->name, "struct ", 7) || !strncmp(t->name, "union ", 6))) {
+		vec_foreach(&s->structs, i)
+		{
+			struct sema_struct *ss = s->structs.items[i];
+			if (!strcmp(ss->name, t->name))
+				return ss->type;
+		}
+		if (sema_btf(s))
+			full = kbtf_type(s->kb, s->a, t->name);
+	}
 	return full ? full : t;
 }
 
