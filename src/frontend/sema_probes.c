@@ -397,6 +397,13 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 		fn->probe_lo = per_target ? first + i : first;
 		fn->probe_hi = per_target ? first + i + 1 : last;
 		fn->probe_index = fn->probe_lo;
+		/* the sites of one usdt probe are one `probe` value */
+		for (size_t k = first; ap->kind == PK_USDT && k < fn->probe_lo; k++)
+			if (!strcmp(((struct bt_probe *)s->probes.items[k])->name,
+				    ((struct bt_probe *)s->probes.items[fn->probe_lo])->name)) {
+				fn->probe_index = k;
+				break;
+			}
 		struct bt_probe *bp0 = s->probes.items[fn->probe_lo];
 		char *pn = prog_name(per_target ? bp0->name : full_name(s, ap), s->fn_seq++);
 		fn->prog_name = arena_strdup(s->a, pn);
