@@ -177,7 +177,8 @@ void sema_stmt(struct sema *s, struct node *n)
 		break;
 	case N_FOR: {
 		struct node *m = n->u.for_.map;
-		const struct type *mt = sema_expr(s, m);
+		/* the map as a whole: no keys to check */
+		const struct type *mt = m->kind == N_MAP ? sema_map_value(s, m) : sema_expr(s, m);
 		struct sema_map *sm = m->kind == N_MAP ? sema_map_get(s, m) : NULL;
 		const struct type *el[2] = {sm && sm->key ? sm->key : &t_s64, mt};
 		if (sm && type_is_map_value_kind(mt))
