@@ -6,6 +6,9 @@
 cd "$(dirname "$0")/../.." || exit 1
 out=build/tests/format
 mkdir -p "$out"
+# one run at a time: concurrent runs would share $out
+exec 9>"$out.lock"
+flock 9
 srcs="$(ls src/base/*.c src/model/*.c src/output/*.c)"
 objs=$(echo "$srcs" | sed 's|^src/|build/|; s|\.c$|.o|')
 if ! make -s $objs >"$out/make.log" 2>&1; then
