@@ -276,6 +276,26 @@ void btf_function(struct cg *cg, LLVMValueRef fn, const char *name)
 	LLVMSetSubprogram(fn, sp);
 }
 
+void btf_callback(struct cg *cg, LLVMValueRef fn, const char *name)
+{
+	static const char *const args[] = {"map", "key", "value", "ctx"};
+	LLVMMetadataRef types[5], fty, sp;
+
+	types[0] = di_basic(cg, "long", 64, DW_ATE_signed);
+	for (int i = 1; i < 5; i++)
+		types[i] = LLVMDIBuilderCreatePointerType(cg->di, NULL, 64, 0, 0, NULL, 0);
+	fty = LLVMDIBuilderCreateSubroutineType(cg->di, cg->di_file, types, 5,
+						LLVMDIFlagPrototyped);
+	sp = LLVMDIBuilderCreateFunction(cg->di, cg->di_file, name, strlen(name), "", 0,
+					 cg->di_file, 1, fty, true, true, 1, LLVMDIFlagPrototyped,
+					 true);
+	for (unsigned i = 0; i < 4; i++)
+		LLVMDIBuilderCreateParameterVariable(cg->di, sp, args[i], strlen(args[i]), i + 1,
+						     cg->di_file, 1, types[i + 1], true,
+						     LLVMDIFlagZero);
+	LLVMSetSubprogram(fn, sp);
+}
+
 void btf_init(struct cg *cg)
 {
 	static const char license[] = "GPL";

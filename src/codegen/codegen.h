@@ -153,6 +153,8 @@ LLVMValueRef btf_map_define_typed(struct cg *cg, const struct bt_map *m, uint32_
 LLVMValueRef btf_map_define_sized(struct cg *cg, const char *name, uint32_t map_type,
 				  uint32_t key_size, uint32_t value_size, uint32_t max_entries);
 void btf_function(struct cg *cg, LLVMValueRef fn, const char *name);
+/* long name(void *map, void *key, void *value, void *ctx): a for_each callback */
+void btf_callback(struct cg *cg, LLVMValueRef fn, const char *name);
 
 /* emit.c: verify, optimise and emit the module. */
 int emit_object(struct cg *cg, void **obj, size_t *len, const char *dump);
@@ -184,6 +186,8 @@ LLVMValueRef gen_arith(struct cg *cg, enum binop op, LLVMValueRef l, LLVMValueRe
 /* gen_stmt.c */
 void gen_stmt(struct cg *cg, struct node *n);
 void gen_block(struct cg *cg, struct node *block);
+/* gen_for.c: for ($kv : @map) through bpf_for_each_map_elem */
+void gen_for(struct cg *cg, struct node *n);
 
 /* gen_probe.c */
 int gen_probe(struct cg *cg, struct node *probe);

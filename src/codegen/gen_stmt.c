@@ -164,8 +164,11 @@ void gen_stmt(struct cg *cg, struct node *n)
 	case N_BLOCK:
 		gen_block(cg, n);
 		break;
+	case N_FOR:
+		gen_for(cg, n);
+		break;
 	default:
-		/* N_FOR and anything else sema lets through */
+		/* anything else sema lets through */
 		cg_error(cg, n->span, "this statement");
 		break;
 	}

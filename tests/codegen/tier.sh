@@ -60,6 +60,7 @@ done
 
 if make -s tracetop >"$out/make-tt.log" 2>&1 && cp tracetop "$out/tracetop"; then
 	sh tests/codegen/lost.sh "$out/tracetop" "$out"
+	sh tests/codegen/cli.sh "$out/tracetop" "$out"
 else
 	echo "FAIL cg_lost_build: make tracetop failed (see $out/make-tt.log)"
 fi

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Whole-binary codegen cases: each runs a one-liner with the built tracetop
+# and compares its sorted stdout (map entry order is the kernel's) with the
+# expected lines. Usage: cli.sh TRACETOP OUTDIR
+tt=$1
+out=$2
+check() { # name program expected-sorted-stdout
+	timeout 20 "$tt" -e "$2" >"$out/$1.out" 2>&1
+	got=$(grep -v '^Attaching' "$out/$1.out" | sed '/^$/d' | sort)
+	want=$(printf '%s\n' "$3" | sort)
+	if [ "$got" = "$want" ]; then
+		echo "PASS $1"
+	else
+		echo "FAIL $1: $(printf '%s' "$got" | tr '\n' '|' | cut -c1-100)"
+	fi
+}
+check cg_for_map 'BEGIN { @a[1] = 2; @a[5] = 7; for ($kv : @a) { printf("k%d v%d\n", $kv.0, $kv.1); } exit(); }' \
+'k1 v2
+k5 v7
+@a[1]: 2
+@a[5]: 7'
+check cg_for_continue_strkey 'BEGIN { @s["ab"] = 1; @s["cd"] = 2; @s["ef"] = 3; for ($kv : @s) { if ($kv.1 == 2) { continue; } $x = $kv.1 * 10; printf("%s %d\n", $kv.0, $x); } clear(@s); exit(); }' \
+'ab 10
+ef 30'
+check cg_for_break 'BEGIN { @a[1] = 1; @a[2] = 2; @a[3] = 3; for ($kv : @a) { @n = count(); break; } clear(@a); exit(); }' \
+'@n: 1'
