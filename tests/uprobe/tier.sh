@@ -214,6 +214,7 @@ fi
 # probes without arguments, a semaphore raised only while traced ----
 golden usdt_args --plain -e "usdt:$U:ttprov:plain { printf(\"%d %d %s %d\n\", arg0, arg1, str(arg2), arg3); }" -c "$U 2"
 golden usdt_short --plain -e "usdt:$U:noargs { @n = count(); } usdt:$U:ttprov:guarded { @g[arg0, arg1] = count(); }" -c "$U 3"
+golden usdt_two_sites --plain -e "usdt:$U:ttprov:twice { @[arg0] = count(); }" -c "$U 3"
 golden usdt_wildcard --plain -e "usdt:$U:ttprov:* { @[probe] = count(); }" -c "$U 2"
 if want usdt_semaphore; then
 	# traced for the first ~1 s of a ~3 s run: the semaphore goes up on
@@ -246,6 +247,14 @@ golden list_pie -l "uprobe:$P:tt_*"
 golden list_stripped -l "uprobe:$S:tt_*"
 golden list_shlib -l "uprobe:$D/libtt.so:*"
 golden list_usdt -l "usdt:$U:*"
+if want list_libc; then
+	run list_libc -l "uprobe:libc:malloc"
+	if grep -qx 'uprobe:/.*/libc\.so\.6:malloc' "$OUT/got/list_libc.out"; then
+		pass list_libc
+	else
+		fail list_libc "libc not resolved: $(head -c 300 "$OUT/got/list_libc.out" "$OUT/got/list_libc.err")"
+	fi
+fi
 golden list_usdt_provider -l "usdt:$U:ttprov:g*"
 
 # ---- errors: located, nothing attached ----

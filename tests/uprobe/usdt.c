@@ -2,7 +2,7 @@
  * usdt.c - the uprobe tier's USDT program: probes written with <sys/sdt.h>.
  *   usdt N [DELAY_MS]
  * ttprov:plain has no semaphore; ttprov:guarded (usdt_sem.c) has one and
- * only fires when a tracer raised it.
+ * only fires when a tracer raised it; ttprov:twice has two sites.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +30,11 @@ int main(int argc, char **argv)
 		DTRACE_PROBE4(ttprov, plain, small, big, msg, 99);
 		DTRACE_PROBE(ttprov, noargs);
 		fired += usdt_guarded(i);
+		DTRACE_PROBE1(ttprov, twice, i + 100); /* site 1 of ttprov:twice */
 		if (delay)
 			nanosleep(&ts, NULL);
 	}
+	DTRACE_PROBE1(ttprov, twice, n * 1000); /* site 2: another location */
 	fprintf(stderr, "guarded fired %d\n", fired);
 	return 0;
 }
