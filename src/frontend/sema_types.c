@@ -432,6 +432,32 @@ static const char *skip_ws(const char *p)
 	return p;
 }
 
+/* drop C type qualifiers ("const char" is "char"), in place */
+static char *strip_qualifiers(char *name)
+{
+	static const char *const quals[] = {"const", "volatile", "restrict"};
+	char *w = name;
+
+	for (const char *r = name; *r;) {
+		const char *e = r;
+		while (*e && !isspace((unsigned char)*e))
+			e++;
+		bool skip = false;
+		for (size_t i = 0; i < ARRAY_SIZE(quals); i++)
+			if ((size_t)(e - r) == strlen(quals[i]) && !strncmp(r, quals[i], e - r))
+				skip = true;
+		if (!skip) {
+			if (w != name)
+				*w++ = ' ';
+			memmove(w, r, e - r);
+			w += e - r;
+		}
+		r = skip_ws(e);
+	}
+	*w = 0;
+	return name;
+}
+
 static void parse_struct(struct sema *s, struct node *def)
 {
 	struct type *t = type_new(s, T_RECORD, 0, 1);
@@ -445,11 +471,12 @@ static void parse_struct(struct sema *s, struct node *def)
 	ss->type = t;
 	vec_push(&s->structs, ss); /* visible to its own pointer members */
 	while (p && *(p = skip_ws(p)) && n < ARRAY_SIZE(fields)) {
+		/* the last member may go without its ';', as in bpftrace */
 		const char *end = strchr(p, ';');
 		if (!end)
-			break;
+			end = p + strlen(p);
 		char *decl = arena_strndup(s->a, p, end - p);
-		p = end + 1;
+		p = *end ? end + 1 : end;
 		/* split "type [*]name[[N]]" */
 		char *q = decl + strlen(decl);
 		uint32_t alen = 0;
@@ -473,12 +500,25 @@ static void parse_struct(struct sema *s, struct node *def)
 				ptr++;
 			tq--;
 		}
-		char *tyname = arena_strndup(s->a, skip_ws(decl), tq - skip_ws(decl));
-		struct type_name tn = {
-			.name = tyname, .ptr_depth = ptr, .array_len = alen, .span = def->span};
-		const struct type *ft = sema_type_from_name(s, &tn, true);
+		char *tyname = strip_qualifiers(arena_strndup(s->a, skip_ws(decl), tq - skip_ws(decl)));
+		/* "T *name[N]" is an array of pointers: pointers first, then the array */
+		struct type_name tn = {.name = tyname, .ptr_depth = ptr, .span = def->span};
+		const struct type *ft;
+		if (ptr && !strcmp(tyname, "void")) {
+			ft = stype_ptr(s, NULL, false);
+			for (int i = 1; i < ptr; i++)
+				ft = stype_ptr(s, ft, false);
+		} else {
+			ft = sema_type_from_name(s, &tn, true);
+		}
 		if (!ft)
 			continue;
+		if (alen) {
+			struct type *arr = type_new(s, T_ARRAY, ft->size * alen, ft->align);
+			arr->elem = ft;
+			arr->count = alen;
+			ft = arr;
+		}
 		uint32_t al = ft->align ? ft->align : 1;
 		off = align_up(off, al);
 		fields[n].name = nm;
