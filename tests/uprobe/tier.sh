@@ -215,6 +215,8 @@ fi
 golden usdt_args --plain -e "usdt:$U:ttprov:plain { printf(\"%d %d %s %d\n\", arg0, arg1, str(arg2), arg3); }" -c "$U 2"
 golden usdt_short --plain -e "usdt:$U:noargs { @n = count(); } usdt:$U:ttprov:guarded { @g[arg0, arg1] = count(); }" -c "$U 3"
 golden usdt_two_sites --plain -e "usdt:$U:ttprov:twice { @[arg0] = count(); }" -c "$U 3"
+# a semaphore in a library the command maps only after the probes attached
+golden usdt_shlib --plain -e "usdt:$D/libtt.so:ttlib:mul { @[arg0, arg1] = count(); }" -c "$P 3"
 golden usdt_wildcard --plain -e "usdt:$U:ttprov:* { @[probe] = count(); }" -c "$U 2"
 if want usdt_semaphore; then
 	# traced for the first ~1 s of a ~3 s run: the semaphore goes up on
