@@ -228,6 +228,8 @@ LLVMValueRef gen_map_incdec(struct cg *cg, struct node *map, enum binop op, LLVM
 LLVMValueRef cg_map(struct cg *cg, int map_id);
 /* gen_printf.c */
 gen_call_fn gen_event_call(enum func fn);
+/* gen_text.c: debugf, strcontains */
+gen_call_fn gen_text_call(enum func fn);
 /* gen_str.c: string comparison, bounded and unrolled */
 LLVMValueRef gen_str_equal(struct cg *cg, struct node *a, struct node *b, uint32_t limit);
 #endif /* CODEGEN_INTERNAL */

@@ -300,6 +300,8 @@ LLVMValueRef gen_call(struct cg *cg, struct node *n)
 		f = gen_map_call(fn);
 	if (!f)
 		f = gen_event_call(fn);
+	if (!f)
+		f = gen_text_call(fn);
 	if (!f) {
 		cg_error(cg, n->span, n->u.call.name);
 		return ir_const(cg, 0);

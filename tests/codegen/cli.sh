@@ -24,3 +24,19 @@ check cg_for_continue_strkey 'BEGIN { @s["ab"] = 1; @s["cd"] = 2; @s["ef"] = 3; 
 ef 30'
 check cg_for_break 'BEGIN { @a[1] = 1; @a[2] = 2; @a[3] = 3; for ($kv : @a) { @n = count(); break; } clear(@a); exit(); }' \
 '@n: 1'
+check cg_strcontains 'BEGIN { $s = "hello world"; printf("%d %d %d %d %d\n", strcontains($s, "o w"), strcontains("hello", "xyz"), strcontains("abc", ""), strcontains("aab", "ab"), strcontains(comm, "tracetop_no")); exit(); }' \
+'1 0 1 1 0'
+
+# debugf goes to tracefs' trace buffer, not to our output
+trace=/sys/kernel/tracing/trace
+if [ -w "$trace" ]; then
+	tag="tt_debugf_$$"
+	timeout 20 "$tt" -e "BEGIN { debugf(\"$tag %d %s\\n\", 42, \"str\"); exit(); }" >"$out/debugf.out" 2>&1
+	if grep -q "$tag 42 str" "$trace"; then
+		echo "PASS cg_debugf"
+	else
+		echo "FAIL cg_debugf: '$tag 42 str' not in $trace ($(head -c 80 "$out/debugf.out"))"
+	fi
+else
+	echo "SKIP cg_debugf: no tracefs"
+fi
