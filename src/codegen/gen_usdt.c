@@ -37,14 +37,15 @@ LLVMValueRef gen_usdt_arg(struct cg *cg, int i)
 	err = usdt_site_arg(bp->target, bp->address, i, &a, &nargs);
 	if (err) {
 		if (err == -ENOENT && i >= nargs)
-			snprintf(msg, sizeof(msg), "usdt probe %s:%s has %d argument%s, no arg%d",
+			snprintf(msg, sizeof(msg), "usdt probe %s:%s has %d argument%s: no arg%d",
 				 bp->ns ? bp->ns : "", bp->func ? bp->func : "", nargs,
 				 nargs == 1 ? "" : "s", i);
 		else
 			snprintf(msg, sizeof(msg),
 				 "arg%d of usdt probe %s:%s: its location in %s is not understood",
 				 i, bp->ns ? bp->ns : "", bp->func ? bp->func : "", bp->target);
-		cg_error(cg, cg->cur_span, msg);
+		diag_err(cg->d, cg->cur_span, "%s", msg);
+		cg->errors++;
 		return ir_const(cg, 0);
 	}
 	switch (a.kind) {
@@ -107,6 +108,7 @@ LLVMValueRef gen_uaddr(struct cg *cg, struct node *n)
 		snprintf(msg, sizeof(msg), "Could not resolve symbol: %s:%s",
 			 bp && bp->target ? bp->target : "?", name);
 		diag_err(cg->d, n->span, "%s", msg);
+		cg->errors++;
 		return ir_const(cg, 0);
 	}
 	site = pie ? site_vaddr(cg, bp) : 0;
