@@ -267,5 +267,7 @@ error err_offset_bounds "Offset outside the function bounds" --plain -e "uprobe:
 error err_no_match "No probes matched" --plain -e "uprobe:$P:zz_* { }"
 error err_usdt_missing "does not exist" --plain -e "usdt:$D/no_such_binary:ttprov:plain { }"
 error err_usdt_no_probe "No usdt probe" --plain -e "usdt:$U:ttprov:nope { }"
+error err_usdt_no_arg "has 0 arguments: no arg0" --plain -e "usdt:$U:ttprov:noargs { print(arg0); }"
+error err_uaddr_unknown "Could not resolve symbol" --plain -e "uprobe:$P:tt_add { print(uaddr(\"no_such_sym\")); }"
 error err_usdt_not_elf "not an ELF file" --plain -e "usdt:$SRC/usdt.c:ttprov:plain { }"
 exit 0
