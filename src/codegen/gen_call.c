@@ -247,6 +247,17 @@ static LLVMValueRef call_override(struct cg *cg, struct node *n)
 	return ir_const(cg, 0);
 }
 
+/* cgroup_path(id[, filter]): 16 bytes, the cgroup id then 0; user space
+ * turns the id into the path (decode.c). */
+static LLVMValueRef call_cgroup_path(struct cg *cg, struct node *n)
+{
+	LLVMValueRef p = ir_alloca(cg, 16, "cgpath");
+
+	ir_store(cg, p, gen_expr(cg, arg(n, 0)), 8);
+	ir_store(cg, ir_gep(cg, p, 8), ir_const(cg, 0), 8);
+	return p;
+}
+
 gen_call_fn gen_value_call(enum func fn)
 {
 	switch (fn) {
@@ -259,6 +270,8 @@ gen_call_fn gen_value_call(enum func fn)
 	case F_UPTR:
 	case F_STRERROR:
 		return call_identity;
+	case F_CGROUP_PATH:
+		return call_cgroup_path;
 	case F_USYM:
 		return call_usym;
 	case F_KADDR:

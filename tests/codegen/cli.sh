@@ -40,3 +40,12 @@ if [ -w "$trace" ]; then
 else
 	echo "SKIP cg_debugf: no tracefs"
 fi
+
+# cgroup_path: codegen passes the cgroup id; user space names it (decode.c
+# prints the id until it resolves paths as bpftrace does).
+timeout 20 "$tt" -e 'BEGIN { printf("<%s> %d\n", cgroup_path(cgroup), cgroup); exit(); }' >"$out/cgpath.out" 2>&1
+if grep -Eq '^<[^>]+> [0-9]+$' "$out/cgpath.out"; then
+	echo "PASS cg_cgroup_path"
+else
+	echo "FAIL cg_cgroup_path: $(head -c 100 "$out/cgpath.out")"
+fi
