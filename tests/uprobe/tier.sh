@@ -164,6 +164,23 @@ if want ustack_nopie; then
 		leftovers ustack_nopie && pass ustack_nopie
 	fi
 fi
+# frames NAME WANT PROGRAM CMD: the first frames of a printed ustack
+frames() {
+	local name=$1 wantf=$2 prog=$3 cmd=$4 got
+	want "$name" || return 0
+	run "$name" --plain -e "$prog" -c "$cmd"
+	got=$(awk 'NF == 1 { sub(/\+.*/, "", $1); printf "%s ", $1 }' "$OUT/got/$name.out")
+	if [ "$got" != "$wantf" ]; then
+		fail "$name" "frames '$got', want '$wantf'"
+	else
+		leftovers "$name" && pass "$name"
+	fi
+}
+# a stripped binary: names from .dynsym; a frame in a library, then one in
+# libc (at a function's first instruction its caller's frame is not pushed
+# yet, so a frame-pointer walk skips the direct caller: main here)
+frames ustack_stripped "tt_middle tt_top main " "uprobe:$S:tt_middle { printf(\"%s\n\", ustack(3)); }" "$S 1 300"
+frames ustack_shlib "tt_lib_mul __libc_start_call_main " "uprobe:$D/libtt.so:tt_lib_mul { printf(\"%s\n\", ustack(2)); }" "$P 1 300"
 # ustack(perf, N): "\tADDR sym+off (binary)", as bpftrace 0.17
 if want ustack_perf; then
 	run ustack_perf --plain -e "uprobe:$N:tt_leaf { printf(\"%s\n\", ustack(perf, 2)); }" -c "$N 1 300"
