@@ -24,9 +24,8 @@ static LLVMValueRef narrow(struct cg *cg, LLVMValueRef v, int size, bool is_sign
 
 LLVMValueRef gen_usdt_arg(struct cg *cg, int i)
 {
-	const struct bt_probe *bp = cg->pfn->probe_lo < cg->prog->nprobes ?
-					    &cg->prog->probes[cg->pfn->probe_lo] :
-					    NULL;
+	const struct bt_probe *bp =
+		cg->pfn->probe_lo < cg->prog->nprobes ? &cg->prog->probes[cg->pfn->probe_lo] : NULL;
 	struct usdt_arg a;
 	LLVMValueRef addr, dst, v;
 	int nargs = 0, err;
@@ -59,7 +58,8 @@ LLVMValueRef gen_usdt_arg(struct cg *cg, int i)
 	addr = ir_ctx_load(cg, (uint32_t)a.reg, 8, false);
 	if (a.index_reg >= 0)
 		addr = LLVMBuildAdd(cg->b, addr,
-				    LLVMBuildMul(cg->b, ir_ctx_load(cg, (uint32_t)a.index_reg, 8, false),
+				    LLVMBuildMul(cg->b,
+						 ir_ctx_load(cg, (uint32_t)a.index_reg, 8, false),
 						 ir_const(cg, (uint64_t)a.scale), ""),
 				    "");
 	addr = LLVMBuildAdd(cg->b, addr, ir_const(cg, (uint64_t)a.disp), "usdt_addr");
@@ -96,9 +96,8 @@ static uint64_t site_vaddr(struct cg *cg, const struct bt_probe *bp)
  * bpftrace 0.17, the link-time address. */
 LLVMValueRef gen_uaddr(struct cg *cg, struct node *n)
 {
-	const struct bt_probe *bp = cg->pfn->probe_lo < cg->prog->nprobes ?
-					    &cg->prog->probes[cg->pfn->probe_lo] :
-					    NULL;
+	const struct bt_probe *bp =
+		cg->pfn->probe_lo < cg->prog->nprobes ? &cg->prog->probes[cg->pfn->probe_lo] : NULL;
 	const char *name = n->u.call.args.head ? n->u.call.args.head->u.str.s : "";
 	uint64_t v = 0, site;
 	bool pie = false;

@@ -35,8 +35,7 @@ int attach_usdt(struct rt *rt, const struct bt_probe *p, struct bpf_program *pro
 			p->target, n == -ENOEXEC ? "not an ELF file" : strerror(-n));
 		return n;
 	}
-	vec_foreach(&notes, i)
-	{
+	vec_foreach(&notes, i) {
 		const struct usdt_note *u = notes.items[i];
 
 		if (u->pc == p->address) {

@@ -29,11 +29,11 @@ static const struct {
 	const char *names[4];
 	int off;
 } regs[] = {
-	{{"rax", "eax", "ax", "al"}, 80},    {{"rbx", "ebx", "bx", "bl"}, 40},
-	{{"rcx", "ecx", "cx", "cl"}, 88},    {{"rdx", "edx", "dx", "dl"}, 96},
-	{{"rsi", "esi", "si", "sil"}, 104},  {{"rdi", "edi", "di", "dil"}, 112},
-	{{"rbp", "ebp", "bp", "bpl"}, 32},   {{"rsp", "esp", "sp", "spl"}, 152},
-	{{"r8", "r8d", "r8w", "r8b"}, 72},   {{"r9", "r9d", "r9w", "r9b"}, 64},
+	{{"rax", "eax", "ax", "al"}, 80},      {{"rbx", "ebx", "bx", "bl"}, 40},
+	{{"rcx", "ecx", "cx", "cl"}, 88},      {{"rdx", "edx", "dx", "dl"}, 96},
+	{{"rsi", "esi", "si", "sil"}, 104},    {{"rdi", "edi", "di", "dil"}, 112},
+	{{"rbp", "ebp", "bp", "bpl"}, 32},     {{"rsp", "esp", "sp", "spl"}, 152},
+	{{"r8", "r8d", "r8w", "r8b"}, 72},     {{"r9", "r9d", "r9w", "r9b"}, 64},
 	{{"r10", "r10d", "r10w", "r10b"}, 56}, {{"r11", "r11d", "r11w", "r11b"}, 48},
 	{{"r12", "r12d", "r12w", "r12b"}, 24}, {{"r13", "r13d", "r13w", "r13b"}, 16},
 	{{"r14", "r14d", "r14w", "r14b"}, 8},  {{"r15", "r15d", "r15w", "r15b"}, 0},
@@ -83,7 +83,8 @@ int elf_sym_find(const char *path, const char *name, uint64_t *vaddr, uint64_t *
 		GElf_Shdr sh;
 		Elf_Data *d;
 
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
 			continue;
 		d = elf_getdata(scn, NULL);
 		for (size_t i = 0; d && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
@@ -113,8 +114,7 @@ int elf_sym_vaddr(const char *path, const char *name, uint64_t *vaddr, bool *pie
 }
 
 /* one "SIZE@OPERAND" (len bytes at s) -> *a; 0 or -EINVAL */
-static int parse_one(const char *path, uint64_t site, const char *s, size_t len,
-		     struct usdt_arg *a)
+static int parse_one(const char *path, uint64_t site, const char *s, size_t len, struct usdt_arg *a)
 {
 	char buf[256], *end;
 	const char *p, *at;
@@ -205,8 +205,7 @@ int usdt_site_arg(const char *path, uint64_t site, int idx, struct usdt_arg *a, 
 
 	if (elf_usdt_notes(path, &notes) < 0)
 		return -ENOEXEC;
-	vec_foreach(&notes, i)
-	{
+	vec_foreach(&notes, i) {
 		struct usdt_note *u = notes.items[i];
 
 		if (u->pc == site) {
