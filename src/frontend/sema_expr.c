@@ -371,9 +371,12 @@ static const struct type *unop(struct sema *s, struct node *n)
 			return n->type = &t_s64;
 		}
 		if (e->kind == N_MAP) {
-			/* @x++ defines @x as an integer map */
-			sema_map_keys(s, e, sema_map_get(s, e));
-			sema_map_assign(s, e, &t_s64, e->span);
+			/* @x++ defines @x as an integer map; a pointer map stays one */
+			struct sema_map *m = sema_map_get(s, e);
+			sema_map_keys(s, e, m);
+			sema_map_assign(s, e,
+					m->value && m->value->kind == T_PTR ? m->value : &t_s64,
+					e->span);
 		}
 	}
 	const struct type *t =
