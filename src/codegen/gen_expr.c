@@ -207,12 +207,14 @@ static LLVMValueRef gen_incdec(struct cg *cg, struct node *n)
 	bool post = op == OP_POST_INC || op == OP_POST_DEC;
 	enum binop bop = op == OP_PRE_INC || op == OP_POST_INC ? OP_ADD : OP_SUB;
 	LLVMValueRef slot, old, new;
+	/* a pointer steps by its element's size, as in C */
+	LLVMValueRef step = ir_const(cg, target->type ? elem_size(target->type) : 1);
 
 	if (target->kind == N_MAP)
-		return gen_map_incdec(cg, target, bop, ir_const(cg, 1), post);
+		return gen_map_incdec(cg, target, bop, step, post);
 	slot = gen_var_slot(cg, target);
 	old = ir_load(cg, slot, 8, false);
-	new = arith(cg, bop, old, ir_const(cg, 1), false);
+	new = arith(cg, bop, old, step, false);
 	ir_store(cg, slot, new, 8);
 	return post ? old : new;
 }
