@@ -130,6 +130,9 @@ int rt_print_info(FILE *out)
 	fprintf(out, "\nKernel features\n");
 	fprintf(out, "  btf: %s\n", yes_no(access("/sys/kernel/btf/vmlinux", R_OK) == 0));
 	fprintf(out, "  tracefs: %s\n", yes_no(tracefs_path() != NULL));
+	/* bounded loops came in 5.3; a kernel with bpf_loop (5.17) surely has them */
+	fprintf(out, "  Loop support: %s\n",
+		yes_no(libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1));
 
 	static const struct {
 		const char *name;
@@ -141,6 +144,7 @@ int rt_print_info(FILE *out)
 		{"percpu array", BPF_MAP_TYPE_PERCPU_ARRAY},
 		{"stack_trace", BPF_MAP_TYPE_STACK_TRACE},
 		{"ringbuf", BPF_MAP_TYPE_RINGBUF},
+		{"perf_event_array", BPF_MAP_TYPE_PERF_EVENT_ARRAY},
 	};
 	fprintf(out, "\nMap types\n");
 	for (size_t i = 0; i < ARRAY_SIZE(maps); i++)
