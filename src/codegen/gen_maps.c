@@ -266,12 +266,13 @@ static const struct agg_op agg_ops[] = {
 	[AGG_HIST] = {count_in_place, count_init},  [AGG_LHIST] = {count_in_place, count_init},
 };
 
-/* log2 bucket, branch-free: 0 for v < 0, 1 for 0, 2 + floor(log2 v) above. */
+/* log2 bucket, branch-free: 0 for v < 0, 1 for 0, 2 + floor(log2 v) above,
+ * capped at 33 like hist_log2_index() (bpftrace 0.17 halves five times). */
 static LLVMValueRef hist_bucket(struct cg *cg, LLVMValueRef v)
 {
 	LLVMValueRef n = v, r = ir_const(cg, 0), idx;
 
-	for (int s = 5; s >= 0; s--) {
+	for (int s = 4; s >= 0; s--) { /* five steps, as bpftrace 0.17 */
 		LLVMValueRef ge =
 			LLVMBuildICmp(cg->b, LLVMIntUGE, n, ir_const(cg, 1ULL << (1 << s)), "");
 		LLVMValueRef t = LLVMBuildShl(cg->b, ir_to_i64(cg, ge, false), ir_const(cg, s), "");
