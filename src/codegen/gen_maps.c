@@ -239,10 +239,23 @@ static void minmax_in_place(struct cg *cg, const struct bt_map *m, LLVMValueRef 
 						: (sgn ? LLVMIntSGT : LLVMIntUGT);
 	LLVMValueRef better = LLVMBuildICmp(cg->b, pr, a, cur, "");
 	LLVMValueRef unset = LLVMBuildICmp(cg->b, LLVMIntEQ, set, ir_const(cg, 0), "");
+	LLVMValueRef take;
 
-	ir_store(cg, p, LLVMBuildSelect(cg->b, LLVMBuildOr(cg->b, better, unset, ""), a, cur, ""),
-		 8);
-	ir_store(cg, ir_gep(cg, p, 8), ir_const(cg, 1), 8);
+	if (m->agg == AGG_MAX) {
+		/* bpftrace 0.17 compares a new max against 0 (the zeroed slot):
+		 * an unset slot takes a only when a >= 0, and stays unset else */
+		LLVMValueRef same = LLVMBuildICmp(cg->b, LLVMIntEQ, a, cur, "");
+
+		take = LLVMBuildOr(cg->b, better, LLVMBuildAnd(cg->b, unset, same, ""), "");
+		ir_store(cg, ir_gep(cg, p, 8),
+			 LLVMBuildSelect(cg->b, LLVMBuildOr(cg->b, take, LLVMBuildNot(cg->b, unset, ""), ""),
+					 ir_const(cg, 1), ir_const(cg, 0), ""),
+			 8);
+	} else {
+		take = LLVMBuildOr(cg->b, better, unset, "");
+		ir_store(cg, ir_gep(cg, p, 8), ir_const(cg, 1), 8);
+	}
+	ir_store(cg, p, LLVMBuildSelect(cg->b, take, a, cur, ""), 8);
 }
 
 static void pair_init(struct cg *cg, const struct bt_map *m, LLVMValueRef val, LLVMValueRef a)
@@ -327,6 +340,14 @@ static void assign_agg(struct cg *cg, struct node *map, struct node *call)
 	op->in_place(cg, m, p, arg);
 	ir_br(cg, br.done);
 	ir_set_block(cg, br.missing);
+	if (m->agg == AGG_MAX && cg_is_signed(m->value)) {
+		/* a new max(v) compares v against 0: max(-3) alone creates nothing */
+		LLVMBasicBlockRef ins = ir_block(cg, "max.insert");
+
+		LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntSGE, arg, ir_const(cg, 0), ""),
+				ins, br.done);
+		ir_set_block(cg, ins);
+	}
 	val = ir_scratch(cg, m->value_size, "val");
 	op->init(cg, m, val, arg);
 	update_value(cg, map, k, val);
