@@ -39,6 +39,15 @@ static bool has_padding(const struct type *t)
 	return sum != t->size;
 }
 
+/* The bucket after a hist key: a string key may leave it unaligned, and
+ * the verifier rejects a misaligned 8-byte stack store, so say so. */
+static void store_bucket(struct cg *cg, LLVMValueRef k, uint32_t off, LLVMValueRef v)
+{
+	LLVMValueRef s = LLVMBuildStore(cg->b, ir_to_i64(cg, v, false), ir_gep(cg, k, off));
+
+	LLVMSetAlignment(s, off % 8 ? 1 << __builtin_ctz(off) : 8);
+}
+
 /* The BPF key of @m[keys] (plus a bucket for hist/lhist) in a scratch slot. */
 static LLVMValueRef map_key(struct cg *cg, struct node *map, LLVMValueRef bucket)
 {
@@ -65,10 +74,9 @@ static LLVMValueRef map_key(struct cg *cg, struct node *map, LLVMValueRef bucket
 		}
 	}
 	if (bucket)
-		ir_store(cg, ir_gep(cg, k, user_size), bucket, 8);
+		store_bucket(cg, k, user_size, bucket);
 	else if (m->key_size >= user_size + 8 && (m->agg == AGG_HIST || m->agg == AGG_LHIST))
-		ir_store(cg, ir_gep(cg, k, user_size), ir_const(cg, 0),
-			 8); /* never uninitialised */
+		store_bucket(cg, k, user_size, ir_const(cg, 0)); /* never uninitialised */
 	return k;
 }
 
@@ -392,7 +400,7 @@ static void delete_buckets(struct cg *cg, struct node *map, LLVMValueRef k)
 	LLVMBuildBr(cg->b, body);
 	ir_set_block(cg, body);
 	i = LLVMBuildPhi(cg->b, cg->i64, "bucket");
-	ir_store(cg, ir_gep(cg, k, user_size), i, 8);
+	store_bucket(cg, k, user_size, i);
 	ir_map_delete(cg, cg_map(cg, map->u.map.map_id), k);
 	next = LLVMBuildAdd(cg->b, i, ir_const(cg, 1), "");
 	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntULT, next, ir_const(cg, nb), ""), body,
