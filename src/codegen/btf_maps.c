@@ -296,6 +296,25 @@ void btf_callback(struct cg *cg, LLVMValueRef fn, const char *name)
 	LLVMSetSubprogram(fn, sp);
 }
 
+void btf_shared_body(struct cg *cg, LLVMValueRef fn, const char *name)
+{
+	LLVMMetadataRef types[3], fty, sp;
+
+	types[0] = di_basic(cg, "int", 32, DW_ATE_signed);
+	types[1] = LLVMDIBuilderCreatePointerType(cg->di, NULL, 64, 0, 0, NULL, 0);
+	types[2] = di_basic(cg, "long", 64, DW_ATE_signed);
+	fty = LLVMDIBuilderCreateSubroutineType(cg->di, cg->di_file, types, 3,
+						LLVMDIFlagPrototyped);
+	sp = LLVMDIBuilderCreateFunction(cg->di, cg->di_file, name, strlen(name), "", 0,
+					 cg->di_file, 1, fty, true, true, 1, LLVMDIFlagPrototyped,
+					 true);
+	LLVMDIBuilderCreateParameterVariable(cg->di, sp, "ctx", 3, 1, cg->di_file, 1, types[1],
+					     true, LLVMDIFlagZero);
+	LLVMDIBuilderCreateParameterVariable(cg->di, sp, "probe", 5, 2, cg->di_file, 1, types[2],
+					     true, LLVMDIFlagZero);
+	LLVMSetSubprogram(fn, sp);
+}
+
 void btf_init(struct cg *cg)
 {
 	static const char license[] = "GPL";

@@ -66,6 +66,7 @@ struct cg {
 	LLVMBuilderRef alloca_b; /* positioned in the entry block */
 	const struct probe_fn *pfn;
 	uint64_t probe_index;
+	LLVMValueRef probe_index_v; /* the `probe` value when it is a parameter, else NULL */
 	LLVMValueRef *vars; /* allocas by var_id, created on first store */
 	const struct type **var_types;
 	size_t nvars;
@@ -155,6 +156,8 @@ LLVMValueRef btf_map_define_sized(struct cg *cg, const char *name, uint32_t map_
 void btf_function(struct cg *cg, LLVMValueRef fn, const char *name);
 /* long name(void *map, void *key, void *value, void *ctx): a for_each callback */
 void btf_callback(struct cg *cg, LLVMValueRef fn, const char *name);
+/* int name(void *ctx, long probe): a probe body shared by many programs */
+void btf_shared_body(struct cg *cg, LLVMValueRef fn, const char *name);
 
 /* emit.c: verify, optimise and emit the module. */
 int emit_object(struct cg *cg, void **obj, size_t *len, const char *dump);

@@ -127,6 +127,8 @@ static LLVMValueRef b_func(struct cg *cg, struct node *n)
 static LLVMValueRef b_probe(struct cg *cg, struct node *n)
 {
 	(void)n;
+	if (cg->probe_index_v)
+		return cg->probe_index_v;
 	return ir_const(cg, cg->probe_index);
 }
 

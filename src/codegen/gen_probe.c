@@ -12,6 +12,8 @@
 
 #include "codegen.h"
 
+#include <stdio.h>
+
 const char *gen_section_name(struct cg *cg, const struct probe_fn *fn)
 {
 	const struct bt_probe *p =
@@ -61,11 +63,8 @@ static void alloc_vars(struct cg *cg, const struct probe_fn *fn)
 	}
 }
 
-static void gen_fn(struct cg *cg, const struct probe_fn *fn)
+static void gen_body(struct cg *cg, const struct probe_fn *fn)
 {
-	cg->pfn = fn;
-	cg->probe_index = fn->probe_index;
-	ir_func_begin(cg, fn->prog_name, gen_section_name(cg, fn));
 	alloc_vars(cg, fn);
 	if (fn->pred) {
 		LLVMBasicBlockRef yes = ir_block(cg, "pred.true");
@@ -84,6 +83,88 @@ static void gen_fn(struct cg *cg, const struct probe_fn *fn)
 	cg->vars = NULL;
 	cg->var_types = NULL;
 	cg->nvars = 0;
+}
+
+static void gen_fn(struct cg *cg, const struct probe_fn *fn)
+{
+	cg->pfn = fn;
+	cg->probe_index = fn->probe_index;
+	ir_func_begin(cg, fn->prog_name, gen_section_name(cg, fn));
+	gen_body(cg, fn);
+	cg->pfn = NULL;
+}
+
+/*
+ * A wildcard over tracepoints whose functions differ only in the value of
+ * `probe` (no args): the body is generated and optimised once, as a static
+ * subprogram int body(ctx, probe), and each attached program is a stub that
+ * calls it with its own probe index. 360 syscall tracepoints then cost one
+ * body through -O2 instead of 360.
+ */
+static bool shareable(const struct probe_info *info)
+{
+	if (info->nfns < 4)
+		return false;
+	for (size_t i = 0; i < info->nfns; i++) {
+		const struct probe_fn *f = &info->fns[i];
+
+		if ((f->kind != PK_TRACEPOINT && f->kind != PK_RAWTRACEPOINT) || f->args ||
+		    f->kind != info->fns[0].kind)
+			return false;
+	}
+	return true;
+}
+
+static void gen_shared(struct cg *cg, const struct probe_info *info)
+{
+	const struct probe_fn *f0 = &info->fns[0];
+	LLVMTypeRef params[] = {cg->ptr, cg->i64};
+	LLVMTypeRef fty = LLVMFunctionType(cg->i32, params, 2, false);
+	char name[128];
+	LLVMValueRef body;
+
+	snprintf(name, sizeof(name), "%s_body", f0->prog_name);
+	body = LLVMAddFunction(cg->mod, name, fty);
+	LLVMSetLinkage(body, LLVMInternalLinkage);
+	LLVMSetSection(body, ".text");
+	LLVMAddAttributeAtIndex(
+		body, LLVMAttributeFunctionIndex,
+		LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+	LLVMAddAttributeAtIndex(
+		body, LLVMAttributeFunctionIndex,
+		LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName("noinline", 8), 0));
+	btf_shared_body(cg, body, name);
+	vec_push(&cg->used, body); /* keeps its signature (and BTF) through -O2 */
+
+	cg->pfn = f0;
+	cg->fn = body;
+	cg->ctx_arg = LLVMGetParam(body, 0);
+	cg->probe_index_v = LLVMGetParam(body, 1);
+	cg->entry = ir_block(cg, "entry");
+	if (!cg->alloca_b)
+		cg->alloca_b = LLVMCreateBuilderInContext(cg->ctx);
+	LLVMPositionBuilderAtEnd(cg->alloca_b, cg->entry);
+	ir_set_block(cg, ir_block(cg, "body"));
+	cg->nloops = 0;
+	gen_body(cg, f0);
+	cg->probe_index_v = NULL;
+
+	for (size_t i = 0; i < info->nfns; i++) {
+		const struct probe_fn *f = &info->fns[i];
+		LLVMValueRef args[2], ret;
+
+		cg->pfn = f;
+		ir_func_begin(cg, f->prog_name, gen_section_name(cg, f));
+		args[0] = cg->ctx_arg;
+		args[1] = ir_const(cg, f->probe_index);
+		LLVMSetCurrentDebugLocation2(
+			cg->b, LLVMDIBuilderCreateDebugLocation(cg->ctx, 1, 0,
+								LLVMGetSubprogram(cg->fn), NULL));
+		ret = LLVMBuildCall2(cg->b, fty, body, args, 2, "");
+		LLVMSetCurrentDebugLocation2(cg->b, NULL);
+		LLVMBuildRet(cg->b, ret);
+		ir_func_end(cg);
+	}
 	cg->pfn = NULL;
 }
 
@@ -93,6 +174,10 @@ int gen_probe(struct cg *cg, struct node *probe)
 
 	if (!info)
 		BT_BUG("probe without sema's functions");
+	if (shareable(info)) {
+		gen_shared(cg, info);
+		return 0;
+	}
 	for (size_t i = 0; i < info->nfns; i++)
 		gen_fn(cg, &info->fns[i]);
 	return 0;

@@ -49,3 +49,14 @@ if grep -Eq '^<[^>]+> [0-9]+$' "$out/cgpath.out"; then
 else
 	echo "FAIL cg_cgroup_path: $(head -c 100 "$out/cgpath.out")"
 fi
+
+# A wildcard whose functions differ only in `probe` shares one optimised
+# body: one _body subprogram, 300+ stubs, and the counts still land per probe.
+p='tracepoint:syscalls:sys_enter_* /comm == "sleep"/ { @[probe] = count(); }'
+nbody=$("$tt" -d ir -e "$p" 2>/dev/null | grep -c '^define internal .*_body(')
+timeout -s INT 20 "$tt" -e "$p" -c 'sleep 0.2' >"$out/shared.out" 2>&1
+if [ "$nbody" = 1 ] && grep -Eq '^@\[tracepoint:syscalls:sys_enter_(clock_)?nanosleep\]: [0-9]+$' "$out/shared.out"; then
+	echo "PASS cg_wildcard_shared_body"
+else
+	echo "FAIL cg_wildcard_shared_body: $nbody bodies, $(grep -c nanosleep "$out/shared.out") nanosleep lines"
+fi
