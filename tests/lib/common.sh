@@ -25,12 +25,20 @@ mount_tracefs() {
 }
 
 # snapshot_tracer NAME: the other engineers relink ./tracetop while tiers
-# run; run a private copy of it so a tier sees one binary throughout.
+# run; run a private copy of it so a tier sees one binary throughout. A copy
+# taken in the middle of a link does not run: wait for a whole one.
 snapshot_tracer() {
-	if [ "$TRACER" = "$TOP/tracetop" ] && [ -x "$TRACER" ]; then
-		mkdir -p "$TOP/tests/out/$1"
-		cp "$TRACER" "$TOP/tests/out/$1/tracetop.$$" &&
-			mv -f "$TOP/tests/out/$1/tracetop.$$" "$TOP/tests/out/$1/tracetop" &&
-			TRACER=$TOP/tests/out/$1/tracetop
-	fi
+	[ "$TRACER" = "$TOP/tracetop" ] && [ -x "$TRACER" ] || return 0
+	local dir=$TOP/tests/out/$1 i
+	mkdir -p "$dir"
+	for i in $(seq 1 60); do
+		if cp "$TRACER" "$dir/tracetop.$$" 2>/dev/null && "$dir/tracetop.$$" --version >/dev/null 2>&1; then
+			mv -f "$dir/tracetop.$$" "$dir/tracetop"
+			TRACER=$dir/tracetop
+			return 0
+		fi
+		sleep 2
+	done
+	rm -f "$dir/tracetop.$$"
+	echo "note: no runnable snapshot of ./tracetop after 2 minutes; running it in place"
 }
