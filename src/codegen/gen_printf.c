@@ -130,11 +130,8 @@ static LLVMValueRef call_print(struct cg *cg, struct node *n)
 
 static LLVMValueRef call_clear(struct cg *cg, struct node *n)
 {
-	struct node *map = n->u.call.args.head;
-
-	/* an array entry cannot be deleted: clearing it is zeroing it */
-	if (map && map->kind == N_MAP && cg->prog->maps[map->u.map.map_id].is_array)
-		return map_event(cg, n, EV_ZERO_MAP);
+	/* a scalar array's slot cannot be deleted: the runtime resets it and
+	 * counts it as unset (maps.c), unlike zero() */
 	return map_event(cg, n, EV_CLEAR_MAP);
 }
 

@@ -209,6 +209,7 @@ static void find_maps(struct rt *rt)
 	struct bpf_map *m;
 
 	rt->map_fds = xcalloc(rt->prog->nmaps ? rt->prog->nmaps : 1, sizeof(int));
+	rt->map_zeroed = xcalloc(rt->prog->nmaps ? rt->prog->nmaps : 1, sizeof(bool));
 	for (size_t i = 0; i < rt->prog->nmaps; i++) {
 		m = bpf_object__find_map_by_name(rt->obj, rt->prog->maps[i].elf_name);
 		rt->map_fds[i] = m ? bpf_map__fd(m) : -1;
@@ -307,6 +308,7 @@ err_free:
 	print_rt = NULL;
 	sb_free(&rt->libbpf_log);
 	free(rt->map_fds);
+	free(rt->map_zeroed);
 	free(rt);
 	return err;
 }
@@ -570,6 +572,7 @@ void rt_close(struct rt *rt)
 	free(rt->links);
 	free(rt->slow_fds);
 	free(rt->map_fds);
+	free(rt->map_zeroed);
 	sb_free(&rt->libbpf_log);
 	free(rt);
 }

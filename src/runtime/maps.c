@@ -176,6 +176,29 @@ static void fold_value(const struct rt *rt, const struct bt_map *bm, const uint8
 	}
 }
 
+/*
+ * A scalar min/max/avg/stats lives in a one-slot per-CPU array, which
+ * always has its entry; bpftrace keeps these in a hash and has none until
+ * the first write, none after clear(), and a zero one after zero(). The
+ * slot counts as written when some CPU set its min/max or counted an
+ * avg/stats value; clear() writes it back to all zeros, and zero() does
+ * too but marks it present (rt->map_zeroed) until the next clear().
+ */
+static bool array_slot_written(const struct rt *rt, const struct bt_map *bm, const uint8_t *v)
+{
+	uint32_t step = (bm->value_size + 7) & ~7U;
+	int ncpu = bm->percpu ? rt->ncpus : 1;
+
+	for (int c = 0; c < ncpu; c++) {
+		uint64_t x;
+
+		memcpy(&x, v + c * step + 8, 8); /* min/max set, avg/stats count */
+		if (x)
+			return true;
+	}
+	return false;
+}
+
 static void decode_key(struct rt *rt, struct arena *a, const struct bt_map *bm, const uint8_t *k,
 		       struct value *out)
 {
@@ -272,6 +295,11 @@ int maps_read(struct rt *rt, size_t idx, struct arena *a, struct map_snapshot *o
 		struct map_entry *e = &out->entries[i];
 		const uint8_t *v = r.vals + i * r.vstride;
 
+		if (bm->is_array && bm->value_size >= 16 && !rt->map_zeroed[idx] &&
+		    !array_slot_written(rt, bm, v)) {
+			out->n--; /* the array has one slot: nothing follows it */
+			continue;
+		}
 		decode_key(rt, a, bm, r.keys + i * r.ksz, &e->key);
 		if (bm->agg == AGG_NONE)
 			decode_value(rt, a, bm->value, v, &e->val);
@@ -294,12 +322,28 @@ static int read_keys(struct rt *rt, size_t idx, struct raw_map *r)
 	return read_raw(rt->map_fds[idx], bm->max_entries, r);
 }
 
+/* clear() or zero() of a scalar array: its one slot back to zeros */
+static int array_reset(struct rt *rt, size_t idx, bool present)
+{
+	uint32_t key = 0;
+	uint8_t *zero = xcalloc(1, value_stride(rt, &rt->prog->maps[idx]));
+	int err = bpf_map_update_elem(rt->map_fds[idx], &key, zero, BPF_ANY) ? -errno : 0;
+
+	free(zero);
+	rt->map_zeroed[idx] = present;
+	return err;
+}
+
 int maps_clear(struct rt *rt, size_t idx)
 {
 	struct raw_map r = {0};
-	int fd = rt->map_fds[idx], err = read_keys(rt, idx, &r);
-	__u32 count = (__u32)r.n;
+	int fd = rt->map_fds[idx], err;
+	__u32 count;
 
+	if (rt->prog->maps[idx].is_array)
+		return fd < 0 ? -ENOENT : array_reset(rt, idx, false);
+	err = read_keys(rt, idx, &r);
+	count = (__u32)r.n;
 	if (!err && r.n && bpf_map_delete_batch(fd, r.keys, &count, NULL) < 0)
 		for (size_t i = 0; i < r.n; i++)
 			bpf_map_delete_elem(fd, r.keys + i * r.ksz);
@@ -310,8 +354,13 @@ int maps_clear(struct rt *rt, size_t idx)
 int maps_zero(struct rt *rt, size_t idx)
 {
 	struct raw_map r = {0};
-	int fd = rt->map_fds[idx], err = read_keys(rt, idx, &r);
-	uint8_t *zero = xcalloc(1, r.vstride ? r.vstride : 1);
+	int fd = rt->map_fds[idx], err;
+	uint8_t *zero;
+
+	if (rt->prog->maps[idx].is_array)
+		return fd < 0 ? -ENOENT : array_reset(rt, idx, true);
+	err = read_keys(rt, idx, &r);
+	zero = xcalloc(1, r.vstride ? r.vstride : 1);
 
 	for (size_t i = 0; !err && i < r.n; i++)
 		bpf_map_update_elem(fd, r.keys + i * r.ksz, zero, BPF_EXIST);

@@ -34,6 +34,7 @@ struct rt {
 	const struct bt_opts *opts;
 	struct bpf_object *obj;
 	int *map_fds; /* per prog->maps entry, -1 when absent */
+	bool *map_zeroed; /* per map: zero() left its scalar array slot present (maps.c) */
 	int ncpus;    /* possible CPUs: per-cpu value stride */
 
 	struct bpf_program *begin, *end; /* run once with test_run; not attached */
