@@ -47,6 +47,13 @@ static void sink_text(const struct sink_ops *sink, const char *s, size_t len)
 		sink->text(sink->ctx, s, len);
 }
 
+/* time/join/cat/system output, tagged with its origin for JSON */
+static void sink_kind(const struct sink_ops *sink, enum event_kind kind, const char *s, size_t len)
+{
+	if (sink)
+		sink_output(sink, kind, s, len);
+}
+
 static void sink_error(const struct sink_ops *sink, const char *msg)
 {
 	if (sink && sink->error)
@@ -95,8 +102,12 @@ static void ev_time(struct ev_ctx *c, const struct bt_format *f)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	sb_reset(&c->sb);
-	printf_strftime(&c->sb, f->fmt, (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
-	sink_text(c->sink, c->sb.buf, c->sb.len);
+	if (printf_time(&c->sb, f->fmt, (uint64_t)ts.tv_sec * 1000000000ULL +
+						(uint64_t)ts.tv_nsec) < 0) {
+		sink_error(c->sink, "ERROR: strftime returned 0");
+		return;
+	}
+	sink_kind(c->sink, EV_TIME, c->sb.buf, c->sb.len);
 }
 
 static void ev_join(struct ev_ctx *c, const struct bt_format *f, const uint8_t *data, size_t len)
@@ -110,7 +121,7 @@ static void ev_join(struct ev_ctx *c, const struct bt_format *f, const uint8_t *
 		strs[nstr++] = args[i].str.s;
 	sb_reset(&c->sb);
 	printf_join(&c->sb, strs, nstr, f->fmt ? f->fmt : " ");
-	sink_text(c->sink, c->sb.buf, c->sb.len);
+	sink_kind(c->sink, EV_JOIN, c->sb.buf, c->sb.len);
 }
 
 static void ev_cat(struct ev_ctx *c, const struct bt_format *f, const uint8_t *data, size_t len)
@@ -131,15 +142,22 @@ static void ev_cat(struct ev_ctx *c, const struct bt_format *f, const uint8_t *d
 		return;
 	}
 	while ((r = read(fd, buf, sizeof(buf))) > 0)
-		sink_text(c->sink, buf, (size_t)r);
+		sink_kind(c->sink, EV_CAT, buf, (size_t)r);
 	close(fd);
 	free(path);
 }
 
 static void ev_system(struct ev_ctx *c, const struct bt_format *f, const uint8_t *data, size_t len)
 {
+	struct strbuf out = {0};
+	char buf[4096];
+	size_t r;
+	FILE *p;
+
 	ev_printf_like(c, f, data, len);
-	/* the command writes to our stdout: what we printed must come first */
+	/* what we printed must come before anything the command writes itself
+	 * (its stderr); its stdout is read back and goes through the sink like
+	 * bpftrace's, as one "syscall" message once the command ends */
 	if (c->sink && c->sink->flush)
 		c->sink->flush(c->sink->ctx);
 	fflush(stdout);
@@ -147,9 +165,18 @@ static void ev_system(struct ev_ctx *c, const struct bt_format *f, const uint8_t
 	sigset_t cur;
 
 	sigprocmask(SIG_SETMASK, &c->rt->caller_mask, &cur);
-	if (system(c->sb.buf ? c->sb.buf : "") == -1)
+	p = popen(c->sb.buf ? c->sb.buf : "", "r");
+	if (!p) {
 		sink_error(c->sink, "ERROR: system() could not run a shell");
+	} else {
+		while ((r = fread(buf, 1, sizeof(buf), p)) > 0)
+			sb_putn(&out, buf, r);
+		pclose(p);
+		if (out.len)
+			sink_kind(c->sink, EV_SYSTEM, out.buf, out.len);
+	}
 	sigprocmask(SIG_SETMASK, &cur, NULL);
+	sb_free(&out);
 }
 
 static void ev_print_map(struct ev_ctx *c, uint32_t idx, const uint8_t *data, size_t len)
