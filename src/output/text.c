@@ -125,9 +125,19 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
  * a u64 key of 2^64 - 1 prints as -1 */
 void text_key_part(struct strbuf *sb, const struct value *v)
 {
-	if (v->kind == V_INT)
+	if (v->kind == V_INT) {
 		sb_printf(sb, "%" PRId64, v->i);
-	else
+	} else if (v->kind == V_RECORD) {
+		/* a struct in a key is compact: @s[{.m=2,.n=3}] */
+		sb_putc(sb, '{');
+		for (size_t i = 0; i < v->tuple.n; i++) {
+			if (i)
+				sb_putc(sb, ',');
+			sb_printf(sb, ".%s=", v->tuple.names ? v->tuple.names[i] : "");
+			text_key_part(sb, &v->tuple.elems[i]);
+		}
+		sb_putc(sb, '}');
+	} else
 		text_value(sb, v, 4, 1);
 }
 
