@@ -402,6 +402,10 @@ static int compile(const struct bt_opts *o, const struct source *src, struct bt_
 		err = 1;
 		goto out;
 	}
+	if (o->dump && !strcmp(o->dump, "types")) {
+		sema_dump(&ast, prog, stdout);
+		goto out;
+	}
 	if (codegen_run(&ast, o, prog, &d) || d.nerr)
 		err = 1;
 out:

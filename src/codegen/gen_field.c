@@ -276,8 +276,10 @@ LLVMValueRef gen_index(struct cg *cg, struct node *n)
 	LLVMValueRef addr;
 	int user = AS_KERNEL;
 
-	/* args->array[const] on a tracepoint: a direct ctx load */
-	if (tp_args_field(cg, base) && idx->kind == N_INT && cg_is_scalar(n->type) &&
+	/* args->array[const] on a tracepoint: a direct ctx load (an array
+	 * inside the record; a pointer field like argv is read through) */
+	if (tp_args_field(cg, base) && base->type->kind == T_ARRAY && idx->kind == N_INT &&
+	    cg_is_scalar(n->type) &&
 	    n->type->size <= 8) {
 		uint32_t off = base->u.field.fld->offset + (uint32_t)idx->u.ival * n->type->size;
 
