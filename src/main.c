@@ -29,10 +29,14 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t exit_signal;
+static volatile sig_atomic_t dump_signal; /* SIGUSR1: print the maps now */
 
 static void on_signal(int sig)
 {
-	exit_signal = sig;
+	if (sig == SIGUSR1)
+		dump_signal = 1;
+	else
+		exit_signal = sig;
 }
 
 /* the dashboard's program when `make run` / --default asks for one */
@@ -423,6 +427,7 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -449,6 +454,21 @@ static void metrics_tick(struct metrics *m, struct rt *rt)
 				(uint64_t)((b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec)));
 }
 
+/* SIGUSR1, as bpftrace: every map now, in the exit dump's order and format */
+static void dump_maps(struct rt *rt, const struct sink_ops *sink)
+{
+	struct snapshot *s = rt_snapshot(rt);
+
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nmaps; i++)
+		if (s->maps[i].n)
+			sink->map(sink->ctx, &s->maps[i], 0, 0);
+	if (sink->flush)
+		sink->flush(sink->ctx);
+	snapshot_free(s);
+}
+
 /* The classic mode: events to the sink as they come, maps at exit. */
 static int run_plain(struct rt *rt, const struct sink_ops *sink, struct metrics *m)
 {
@@ -457,6 +477,10 @@ static int run_plain(struct rt *rt, const struct sink_ops *sink, struct metrics 
 	if (rt_start(rt, sink))
 		return 1;
 	while (!exit_signal) {
+		if (dump_signal) {
+			dump_signal = 0;
+			dump_maps(rt, sink);
+		}
 		metrics_tick(m, rt);
 		int r = rt_poll(rt, 100, sink);
 		if (r < 0) {
