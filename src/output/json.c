@@ -313,10 +313,11 @@ static void js_error(void *ctx, const char *msg)
 	out_write(o);
 }
 
+/* bpftrace writes these two newlines to stdout even with -o FILE */
 static void js_exit_begin(void *ctx)
 {
-	struct output *o = ctx;
-	fputs("\n\n", o->f);
+	(void)ctx;
+	fputs("\n\n", stdout);
 }
 
 static void js_flush(void *ctx)

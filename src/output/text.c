@@ -312,10 +312,11 @@ static void text_error(void *ctx, const char *msg)
 	fprintf(stderr, "%s\n", msg);
 }
 
+/* bpftrace writes these two newlines to stdout even with -o FILE */
 static void text_exit_begin(void *ctx)
 {
-	struct output *o = ctx;
-	fputs("\n\n", o->f);
+	(void)ctx;
+	fputs("\n\n", stdout);
 }
 
 static void text_flush(void *ctx)
