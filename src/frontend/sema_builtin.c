@@ -198,10 +198,11 @@ void sema_builtin(struct sema *s, struct node *n)
 				 probe_kind_name(k));
 		break;
 	case B_ARG:
-		if (k != PK_KPROBE && k != PK_UPROBE && k != PK_USDT)
+		/* rawtracepoint: the tracepoint's raw u64 arguments (reference guide) */
+		if (k != PK_KPROBE && k != PK_UPROBE && k != PK_USDT && k != PK_RAWTRACEPOINT)
 			sema_err(s, n->span,
-				 "The %s builtin can only be used with 'kprobes', 'uprobes' and "
-				 "'usdt' probes",
+				 "The %s builtin can only be used with 'kprobes', 'uprobes', "
+				 "'rawtracepoint' and 'usdt' probes",
 				 nm);
 		else if (n->u.builtin.argn > X86_MAX_ARG)
 			sema_err(s, n->span, "x86_64 doesn't support %s", nm);
