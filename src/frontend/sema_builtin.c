@@ -178,8 +178,11 @@ void sema_builtin(struct sema *s, struct node *n)
 		} else if (k == PK_FEXIT) {
 			struct bt_probe *bp = s->probes.items[s->fn->probe_lo];
 			const struct type *ret = NULL;
-			if (sema_btf(s))
-				kbtf_func_proto(s->kb, s->a, bp->func, &ret);
+			const struct type *proto =
+				sema_btf(s) ? kbtf_func_proto(s->kb, s->a, bp->func, &ret) : NULL;
+			/* codegen finds retval after the arguments: it needs their count */
+			if (proto && !s->fn->args)
+				s->fn->args = proto;
 			n->type = ret ? sema_field_type(s, ret) : &t_u64;
 		} else {
 			sema_err(s, n->span,

@@ -312,20 +312,32 @@ static bool expand_usdt(struct sema *s, const struct attach_point *ap)
 }
 
 /* fentry:func* against the kernel's BTF function list */
-static bool expand_fentry(struct sema *s, const struct attach_point *ap)
+/* Kernel function wildcards: fentry/fexit against BTF; kprobes against
+ * available_filter_functions ("name" or "name [module]") when readable,
+ * else BTF. */
+static bool expand_kfunc(struct sema *s, const struct attach_point *ap)
 {
 	struct vec funcs = {0};
 	struct attach_point one = *ap;
 	size_t before = s->probes.len;
+	bool kprobe = ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE;
 
-	if (sema_btf(s))
+	if (sema_btf(s) && (!kprobe || kbtf_traceable_funcs(s->kb, &funcs) < 0 || !funcs.len))
 		kbtf_list_funcs(s->kb, &funcs);
 	vec_foreach(&funcs, i) {
 		const char *f = funcs.items[i];
-		if (!glob_match(ap->func, f))
+		size_t len = strcspn(f, " \t");
+		char *name = arena_strndup(s->a, f, len);
+		bool dup = false;
+
+		if (!glob_match(ap->func, name))
 			continue;
-		one.func = arena_strdup(s->a, f);
-		probe_new(s, &one, arena_printf(s->a, "%s:%s", probe_kind_name(ap->kind), f));
+		for (size_t k = before; k < s->probes.len && !dup; k++)
+			dup = !strcmp(((struct bt_probe *)s->probes.items[k])->func, name);
+		if (dup)
+			continue;
+		one.func = name;
+		probe_new(s, &one, arena_printf(s->a, "%s:%s", probe_kind_name(ap->kind), name));
 	}
 	vec_free(&funcs);
 	if (s->probes.len == before) {
@@ -382,8 +394,10 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 		if (!expand_usdt(s, ap))
 			return;
 		per_target = true; /* each site: its own argument locations */
-	} else if ((ap->kind == PK_FENTRY || ap->kind == PK_FEXIT) && ap->has_wildcard) {
-		if (!expand_fentry(s, ap))
+	} else if ((ap->kind == PK_FENTRY || ap->kind == PK_FEXIT || ap->kind == PK_KPROBE ||
+		    ap->kind == PK_KRETPROBE) &&
+		   ap->has_wildcard) {
+		if (!expand_kfunc(s, ap))
 			return;
 		per_target = u->probe || u->args;
 	} else {
