@@ -19,10 +19,7 @@ PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -MMD -MP
-# src/metrics refers to libmicrohttpd weakly (so test programs linking every
-# stage but main.c need not link it): keep it needed here
-MHD_LIBS := -Wl,--push-state,--no-as-needed $(shell pkg-config --libs libmicrohttpd 2>/dev/null) -Wl,--pop-state
-LDLIBS  += $(LLVM_LIBS) $(PKG_LIBS) $(MHD_LIBS) -lm -lpthread
+LDLIBS  += $(LLVM_LIBS) $(PKG_LIBS) -lm -lpthread
 
 SRCS    := $(sort $(wildcard src/*.c src/*/*.c))
 OBJS    := $(SRCS:src/%.c=build/%.o)

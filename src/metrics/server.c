@@ -22,15 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-#pragma weak MHD_start_daemon
-#pragma weak MHD_stop_daemon
-#pragma weak MHD_get_daemon_info
-#pragma weak MHD_lookup_connection_value
-#pragma weak MHD_create_response_from_buffer
-#pragma weak MHD_add_response_header
-#pragma weak MHD_queue_response
-#pragma weak MHD_destroy_response
-
 /* a published snapshot and the scrapes still reading it */
 struct published {
 	struct snapshot *snap;
@@ -201,10 +192,6 @@ struct metrics *metrics_start(const struct metrics_opts *o)
 		inet_pton(AF_INET, addr, &s4->sin_addr);
 	}
 
-	if (!MHD_start_daemon) {
-		fprintf(stderr, "ERROR: --prometheus: tracetop was linked without libmicrohttpd\n");
-		return NULL;
-	}
 	struct metrics *m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;

@@ -18,7 +18,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 LLVM_CFLAGS=$(llvm-config-19 --cflags | sed 's/-std=[^ ]*//')
 LLVM_LIBS="$(llvm-config-19 --ldflags --libs) $(llvm-config-19 --system-libs)"
-PKG_LIBS=$(pkg-config --libs libbpf libelf ncursesw zlib)
+PKG_LIBS=$(pkg-config --libs libbpf libelf ncursesw zlib libmicrohttpd)
 CC_FLAGS="-std=gnu11 -g -O1 -Wall -Wextra $LLVM_CFLAGS"
 
 # every stage but main.c (codegen's USDT lowering calls into the runtime)
