@@ -138,6 +138,8 @@ void fmt_num(char *buf, size_t len, double v, int w)
 	static const char units[] = "KMGTPE";
 	double a = fabs(v);
 
+	if (!buf || !len)
+		return;
 	/* rates: one decimal below 10, whole numbers above */
 	if (a - floor(a) < 1e-9 || a >= 9.95)
 		snprintf(buf, len, "%.0f", v);
