@@ -458,13 +458,35 @@ static char *strip_qualifiers(char *name)
 	return name;
 }
 
+/* a copy of a struct body with its comments turned into spaces */
+static const char *strip_comments(struct sema *s, const char *body)
+{
+	char *c = arena_strdup(s->a, body);
+
+	for (char *p = c; *p; p++) {
+		if (p[0] == '/' && p[1] == '/') {
+			while (*p && *p != '\n')
+				*p++ = ' ';
+			if (!*p)
+				break;
+		} else if (p[0] == '/' && p[1] == '*') {
+			char *e = strstr(p + 2, "*/");
+			char *stop = e ? e + 2 : p + strlen(p);
+			while (p < stop)
+				*p++ = ' ';
+			p--;
+		}
+	}
+	return c;
+}
+
 static void parse_struct(struct sema *s, struct node *def)
 {
 	struct type *t = type_new(s, T_RECORD, 0, 1);
 	struct sema_struct *ss = arena_alloc(s->a, sizeof(*ss));
 	struct field fields[128];
 	uint32_t n = 0, off = 0;
-	const char *p = def->u.struct_def.body;
+	const char *p = def->u.struct_def.body ? strip_comments(s, def->u.struct_def.body) : NULL;
 
 	t->name = def->u.struct_def.name;
 	ss->name = t->name;
