@@ -182,6 +182,7 @@ struct type {
 extern const struct type t_none, t_u8, t_u16, t_u32, t_u64, t_s8, t_s16, t_s32, t_s64;
 /* types.c */
 const char *type_str(const struct type *t, char *buf, size_t len); /* "unsigned int64", "string[64]" */
+void type_fmt(const struct type *t, struct strbuf *sb);              /* the same, appended */
 bool type_equal(const struct type *a, const struct type *b);
 bool type_is_map_value_kind(const struct type *t); /* T_COUNT .. T_LHIST */
 

@@ -1,7 +1,7 @@
 /*
  * types.c - the built-in type singletons and type names.
  *
- * Type names follow bpftrace's wording in diagnostics: int64, uint8,
+ * Type names follow bpftrace's wording in diagnostics: int64, unsigned int8,
  * string[64], (int64,string[16]), count, hist, kstack ...
  */
 #define _GNU_SOURCE
@@ -46,17 +46,21 @@ static const char *const simple_names[] = {
 	[T_LHIST] = "lhist",
 };
 
-static void type_fmt(const struct type *t, struct strbuf *sb)
+void type_fmt(const struct type *t, struct strbuf *sb)
 {
+	if (!t) {
+		sb_puts(sb, "none");
+		return;
+	}
 	switch (t->kind) {
 	case T_INT:
-		sb_printf(sb, "%sint%u", t->is_signed ? "" : "u", t->size * 8);
+		sb_printf(sb, "%sint%u", t->is_signed ? "" : "unsigned ", t->size * 8);
 		break;
 	case T_STR:
 		sb_printf(sb, "string[%u]", t->size);
 		break;
 	case T_BUF:
-		sb_printf(sb, "buffer[%u]", t->size);
+		sb_printf(sb, "buffer[%u]", t->count);
 		break;
 	case T_TUPLE:
 		sb_putc(sb, '(');

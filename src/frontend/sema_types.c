@@ -181,83 +181,12 @@ bool stype_is_intlike(const struct type *t)
 	return t && (t->kind == T_INT || t->kind == T_PTR);
 }
 
-static void tname(const struct type *t, struct strbuf *sb)
-{
-	static const char *const kinds[] = {
-		[T_NONE] = "none",
-		[T_CTX] = "ctx",
-		[T_KSTACK] = "kstack",
-		[T_USTACK] = "ustack",
-		[T_KSYM] = "ksym",
-		[T_USYM] = "usym",
-		[T_PROBE] = "probe",
-		[T_USERNAME] = "username",
-		[T_INET] = "inet",
-		[T_MAC] = "mac_address",
-		[T_TIMESTAMP] = "timestamp",
-		[T_CGROUP_PATH] = "cgroup_path",
-		[T_STRERROR] = "strerror",
-		[T_COUNT] = "count",
-		[T_SUM] = "sum",
-		[T_MIN] = "min",
-		[T_MAX] = "max",
-		[T_AVG] = "avg",
-		[T_STATS] = "stats",
-		[T_HIST] = "hist",
-		[T_LHIST] = "lhist",
-	};
-
-	if (!t) {
-		sb_puts(sb, "none");
-		return;
-	}
-	switch (t->kind) {
-	case T_INT:
-		sb_printf(sb, "%sint%u", t->is_signed ? "" : "unsigned ", t->size * 8);
-		break;
-	case T_STR:
-		sb_printf(sb, "string[%u]", t->size);
-		break;
-	case T_BUF:
-		sb_printf(sb, "buffer[%u]", t->count);
-		break;
-	case T_TUPLE:
-		sb_putc(sb, '(');
-		for (uint32_t i = 0; i < t->count; i++) {
-			if (i)
-				sb_putc(sb, ',');
-			tname(t->fields[i].type, sb);
-		}
-		sb_putc(sb, ')');
-		break;
-	case T_RECORD:
-		sb_puts(sb, t->name ? t->name : "struct");
-		break;
-	case T_PTR:
-		if (t->elem)
-			tname(t->elem, sb);
-		else
-			sb_puts(sb, "void");
-		sb_puts(sb, " *");
-		break;
-	case T_ARRAY:
-		tname(t->elem, sb);
-		sb_printf(sb, "[%u]", t->count);
-		break;
-	default:
-		if ((size_t)t->kind < ARRAY_SIZE(kinds) && kinds[t->kind])
-			sb_puts(sb, kinds[t->kind]);
-		else
-			sb_puts(sb, "?");
-	}
-}
-
 const char *sema_tname(struct sema *s, const struct type *t)
 {
 	struct strbuf sb = {0};
 	char *r;
 
-	tname(t, &sb);
+	type_fmt(t, &sb);
 	r = arena_strdup(s->a, sb.buf ? sb.buf : "");
 	sb_free(&sb);
 	return r;
