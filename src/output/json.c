@@ -313,24 +313,9 @@ static void js_error(void *ctx, const char *msg)
 	out_write(o);
 }
 
-/* bpftrace writes these two newlines to stdout even with -o FILE */
-static void js_exit_begin(void *ctx)
-{
-	(void)ctx;
-	fputs("\n\n", stdout);
-}
-
-static void js_flush(void *ctx)
-{
-	struct output *o = ctx;
-	fflush(o->f);
-}
-
 struct output *output_new_json(FILE *f, const struct bt_opts *opts)
 {
-	struct output *o = xcalloc(1, sizeof(*o));
-	o->f = f;
-	o->quiet = opts && opts->quiet;
+	struct output *o = output_alloc(f, opts);
 	o->ops = (struct sink_ops){
 		.attached = js_attached,
 		.text = js_text,
@@ -338,8 +323,8 @@ struct output *output_new_json(FILE *f, const struct bt_opts *opts)
 		.map = js_map,
 		.lost = js_lost,
 		.error = js_error,
-		.exit_begin = js_exit_begin,
-		.flush = js_flush,
+		.exit_begin = output_exit_begin,
+		.flush = output_flush,
 		.output = js_output,
 		.ctx = o,
 	};

@@ -23,6 +23,12 @@ struct output {
 	struct strbuf sb;
 };
 
+/* text.c: what the text and JSON sinks share: allocation, the exit
+ * dump's two leading newlines (on stdout, even with -o), flushing */
+struct output *output_alloc(FILE *f, const struct bt_opts *opts);
+void output_exit_begin(void *ctx);
+void output_flush(void *ctx);
+
 /* text.c: bpftrace 0.17's classic text, appended to a strbuf */
 /*
  * A value as bpftrace prints it: integers, strings, buffers (\x escapes),

@@ -313,23 +313,29 @@ static void text_error(void *ctx, const char *msg)
 }
 
 /* bpftrace writes these two newlines to stdout even with -o FILE */
-static void text_exit_begin(void *ctx)
+void output_exit_begin(void *ctx)
 {
 	(void)ctx;
 	fputs("\n\n", stdout);
 }
 
-static void text_flush(void *ctx)
+void output_flush(void *ctx)
 {
 	struct output *o = ctx;
 	fflush(o->f);
 }
 
-struct output *output_new_text(FILE *f, const struct bt_opts *opts)
+struct output *output_alloc(FILE *f, const struct bt_opts *opts)
 {
 	struct output *o = xcalloc(1, sizeof(*o));
 	o->f = f;
 	o->quiet = opts && opts->quiet;
+	return o;
+}
+
+struct output *output_new_text(FILE *f, const struct bt_opts *opts)
+{
+	struct output *o = output_alloc(f, opts);
 	o->ops = (struct sink_ops){
 		.attached = text_attached,
 		.text = text_text,
@@ -337,8 +343,8 @@ struct output *output_new_text(FILE *f, const struct bt_opts *opts)
 		.map = text_print_map,
 		.lost = text_lost,
 		.error = text_error,
-		.exit_begin = text_exit_begin,
-		.flush = text_flush,
+		.exit_begin = output_exit_begin,
+		.flush = output_flush,
 		.output = text_output,
 		.ctx = o,
 	};
