@@ -238,7 +238,7 @@ golden btf_missing "$D" btf 'struct no_such_struct_tt'
 golden btf_proto_vfs_read "$D" proto vfs_read
 "$D" btf task_struct >"$out/btf_task.out"
 grep -q '^  int32 pid @' "$out/btf_task.out" && grep -q ' bits ' "$out/btf_task.out" &&
-	grep -q '^  uint8\[16\] comm @' "$out/btf_task.out" &&
+	grep -q '^  unsigned int8\[16\] comm @' "$out/btf_task.out" &&
 	pass btf_task_struct || fail btf_task_struct "pid/comm/bitfields not found"
 
 # kernel enumerators by name (values fixed by the kernel's UAPI)
