@@ -234,13 +234,6 @@ void json_map(struct strbuf *sb, const struct map_snapshot *m, uint64_t top, uin
 }
 
 /* The JSON sink. */
-static void out_write(struct output *o)
-{
-	if (o->sb.len)
-		fwrite(o->sb.buf, 1, o->sb.len, o->f);
-	sb_reset(&o->sb);
-}
-
 static void js_attached(void *ctx, size_t nprobes)
 {
 	struct output *o = ctx;
@@ -274,7 +267,7 @@ static void js_output(void *ctx, enum event_kind kind, const char *s, size_t len
 	sb_printf(&o->sb, "{\"type\": \"%s\", \"data\": ", event_type(kind));
 	json_string(&o->sb, s, len);
 	sb_puts(&o->sb, "}\n");
-	out_write(o);
+	output_write(o);
 }
 
 static void js_text(void *ctx, const char *s, size_t len)
@@ -288,14 +281,14 @@ static void js_value(void *ctx, const struct value *v)
 	sb_puts(&o->sb, "{\"type\": \"value\", \"data\": ");
 	json_value(&o->sb, v, 1);
 	sb_puts(&o->sb, "}\n");
-	out_write(o);
+	output_write(o);
 }
 
 static void js_map(void *ctx, const struct map_snapshot *m, uint64_t top, uint64_t div)
 {
 	struct output *o = ctx;
 	json_map(&o->sb, m, top, div);
-	out_write(o);
+	output_write(o);
 }
 
 static void js_lost(void *ctx, uint64_t n)
@@ -310,7 +303,7 @@ static void js_error(void *ctx, const char *msg)
 	sb_puts(&o->sb, "{\"type\": \"helper_error\", \"msg\": ");
 	json_string(&o->sb, msg, strlen(msg));
 	sb_puts(&o->sb, "}\n");
-	out_write(o);
+	output_write(o);
 }
 
 struct output *output_new_json(FILE *f, const struct bt_opts *opts)

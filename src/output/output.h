@@ -26,6 +26,7 @@ struct output {
 /* text.c: what the text and JSON sinks share: allocation, the exit
  * dump's two leading newlines (on stdout, even with -o), flushing */
 struct output *output_alloc(FILE *f, const struct bt_opts *opts);
+void output_write(struct output *o); /* writes out->sb to the file, empties it */
 void output_exit_begin(void *ctx);
 void output_flush(void *ctx);
 

@@ -257,7 +257,7 @@ void text_map(struct strbuf *sb, const struct map_snapshot *m, uint64_t top, uin
 }
 
 /* The text sink. */
-static void out_write(struct output *o)
+void output_write(struct output *o)
 {
 	if (o->sb.len)
 		fwrite(o->sb.buf, 1, o->sb.len, o->f);
@@ -289,14 +289,14 @@ static void text_print_value(void *ctx, const struct value *v)
 	struct output *o = ctx;
 	text_value(&o->sb, v, 8, 1);
 	sb_putc(&o->sb, '\n');
-	out_write(o);
+	output_write(o);
 }
 
 static void text_print_map(void *ctx, const struct map_snapshot *m, uint64_t top, uint64_t div)
 {
 	struct output *o = ctx;
 	text_map(&o->sb, m, top, div);
-	out_write(o);
+	output_write(o);
 }
 
 static void text_lost(void *ctx, uint64_t n)
