@@ -218,6 +218,7 @@ struct bt_opts {
 	uint32_t strlen_max;   /* BPFTRACE_STRLEN, default 64 */
 	uint32_t map_keys_max; /* BPFTRACE_MAP_KEYS_MAX, default 4096 */
 	uint32_t max_probes;   /* BPFTRACE_MAX_PROBES, default 512 */
+	bool hist_sums; /* --prometheus: hist/lhist maps keep an exact sum (bt_map.hist_sum) */
 };
 
 /*
@@ -288,6 +289,8 @@ enum map_agg {
  *   AGG_MIN, AGG_MAX    PERCPU_HASH, struct { s64 value; u64 set; } (set = 1 once written)
  *   AGG_AVG, AGG_STATS  PERCPU_HASH, struct { s64 total; u64 count; }
  *   AGG_HIST, AGG_LHIST PERCPU_HASH, key = user key + u64 bucket index, value u64
+ *                       with hist_sum, the trailing index bt_map_hist_buckets() holds
+ *                       an s64 running sum of the values instead of a count
  * A map without keys (@x) uses a u64 key of 0. Keys are the user key's
  * bytes packed as its T_TUPLE type says (strings zero-padded).
  *
@@ -318,7 +321,15 @@ struct bt_map {
 	 * per event). key_size is then 4 (u32 key 0); the entry always exists
 	 * (all zero until written) and cannot be deleted: clear() zeroes it. */
 	bool is_array;
+	/* Set by codegen (opts->hist_sums, for the metrics exporter): each user
+	 * key of a hist/lhist map also has the bucket index bt_map_hist_buckets(m),
+	 * one past the last real bucket, whose per-CPU value is the s64 sum of
+	 * the values recorded (wrapping like bpftrace's sum()). */
+	bool hist_sum;
 };
+
+/* program.c: buckets of a hist (65) or lhist ((max - min) / step + 2) map */
+uint32_t bt_map_hist_buckets(const struct bt_map *m);
 
 /* Records on the ring buffer start with a u64 holding (kind << 32 | index). */
 enum event_kind {

@@ -117,7 +117,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "PROMETHEUS OPTIONS (in every mode; -q --prometheus prints nothing):\n"
 	      "    --prometheus [ADDR:]PORT    serve the maps as metrics on\n"
-	      "                                http://ADDR:PORT/metrics (ADDR 127.0.0.1)\n"
+	      "                                http://ADDR:PORT/metrics (ADDR 127.0.0.1);\n"
+	      "                                hist/lhist maps then also keep an exact sum\n"
 	      "    --prometheus-max-series N   series per map before the smallest fold\n"
 	      "                                into one __other__ series (default 500)\n"
 	      "\n"
@@ -315,6 +316,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 				return 1;
 			}
 			c->prometheus = optarg;
+			o->hist_sums = true; /* histograms get an exact _sum */
 			break;
 		}
 		case OPT_PROM_MAX_SERIES: {

@@ -1,5 +1,6 @@
 /*
- * program.c - releasing a struct bt_program.
+ * program.c - releasing a struct bt_program, and facts about its maps that
+ * codegen and the runtime must agree on (a histogram's bucket count).
  *
  * The program owns its object buffer and the tables the compiler filled;
  * types and strings reachable from the AST live in prog->types, the compile
@@ -34,4 +35,13 @@ void bt_program_free(struct bt_program *p)
 	free(p->obj);
 	arena_free(&p->types);
 	memset(p, 0, sizeof(*p));
+}
+
+uint32_t bt_map_hist_buckets(const struct bt_map *m)
+{
+	int64_t step = m->lh_step > 0 ? m->lh_step : 1;
+
+	if (m->agg == AGG_LHIST)
+		return (uint32_t)((m->lh_max - m->lh_min) / step + 2);
+	return 65;
 }

@@ -151,6 +151,8 @@ static void define_maps(struct cg *cg)
 			m->max_entries = 1;
 			type = BPF_MAP_TYPE_PERCPU_ARRAY;
 		}
+		m->hist_sum = cg->opts && cg->opts->hist_sums &&
+			      (m->agg == AGG_HIST || m->agg == AGG_LHIST);
 
 		cg->map_vars[i] = btf_map_define_typed(cg, m, type);
 	}

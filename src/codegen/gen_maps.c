@@ -9,7 +9,9 @@
  * CPU only, so plain loads and stores suffice (no lock prefix). Value
  * layouts are bt.h's: {s64 value, u64 set} for min/max, {s64 total, u64
  * count} for avg/stats, u64 counters per bucket for hist/lhist with the
- * bucket index in the 8 bytes after the user key.
+ * bucket index in the 8 bytes after the user key. With --prometheus a
+ * hist/lhist also adds each value to a trailing sum slot of the same user
+ * key (bt_map.hist_sum): one more lookup per event, only then.
  */
 #define CODEGEN_INTERNAL
 #include <linux/bpf.h>
@@ -325,26 +327,15 @@ static LLVMValueRef lhist_bucket(struct cg *cg, const struct bt_map *m, LLVMValu
 			       ir_const(cg, 0), idx, "lhist.bucket");
 }
 
-/* @m[k] = count() / sum(v) / hist(v) ...: look up, add in place, else insert. */
-static void assign_agg(struct cg *cg, struct node *map, struct node *call)
+/* The slot of key k: op's in-place update when present, else op's initial
+ * value inserted (arg NULL: count one). */
+static void agg_update(struct cg *cg, struct node *map, const struct agg_op *op, LLVMValueRef k,
+		       LLVMValueRef arg)
 {
 	const struct bt_map *m = map_of(cg, map);
-	const struct agg_op *op = &agg_ops[m->agg];
-	struct node *a0 = call->u.call.args.head;
-	LLVMValueRef arg = NULL, bucket = NULL, k, p, val;
-	struct branch br;
+	LLVMValueRef p = ir_map_lookup(cg, cg_map(cg, map->u.map.map_id), k), val;
+	struct branch br = branch_on(cg, p);
 
-	if (a0)
-		arg = gen_expr(cg, a0);
-	if (m->agg == AGG_HIST)
-		bucket = hist_bucket(cg, arg);
-	else if (m->agg == AGG_LHIST)
-		bucket = lhist_bucket(cg, m, arg);
-	if (m->agg == AGG_HIST || m->agg == AGG_LHIST)
-		arg = NULL;
-	k = map_key(cg, map, bucket);
-	p = ir_map_lookup(cg, cg_map(cg, map->u.map.map_id), k);
-	br = branch_on(cg, p);
 	op->in_place(cg, m, p, arg);
 	ir_br(cg, br.done);
 	ir_set_block(cg, br.missing);
@@ -362,6 +353,30 @@ static void assign_agg(struct cg *cg, struct node *map, struct node *call)
 	ir_scratch_end(cg, val, m->value_size);
 	ir_br(cg, br.done);
 	ir_set_block(cg, br.done);
+}
+
+/* @m[k] = count() / sum(v) / hist(v) ...: look up, add in place, else insert. */
+static void assign_agg(struct cg *cg, struct node *map, struct node *call)
+{
+	const struct bt_map *m = map_of(cg, map);
+	const struct agg_op *op = &agg_ops[m->agg];
+	struct node *a0 = call->u.call.args.head;
+	LLVMValueRef arg = NULL, bucket = NULL, k;
+
+	if (a0)
+		arg = gen_expr(cg, a0);
+	if (m->agg == AGG_HIST)
+		bucket = hist_bucket(cg, arg);
+	else if (m->agg == AGG_LHIST)
+		bucket = lhist_bucket(cg, m, arg);
+	k = map_key(cg, map, bucket);
+	agg_update(cg, map, op, k, bucket ? NULL : arg);
+	if (m->hist_sum) {
+		/* the same key, the trailing sum slot: add the value itself */
+		store_bucket(cg, k, m->key ? m->key->size : 0,
+			     ir_const(cg, bt_map_hist_buckets(m)));
+		agg_update(cg, map, &agg_ops[AGG_SUM], k, arg);
+	}
 	key_end(cg, map, k);
 }
 
@@ -386,13 +401,13 @@ void gen_map_assign(struct cg *cg, struct node *assign)
 	assign_plain(cg, map, rhs);
 }
 
-/* delete(@h[k]) of a histogram: every bucket of k, in a bounded loop. */
+/* delete(@h[k]) of a histogram: every bucket of k (and its sum slot), in a
+ * bounded loop. */
 static void delete_buckets(struct cg *cg, struct node *map, LLVMValueRef k)
 {
 	const struct bt_map *m = map_of(cg, map);
 	uint32_t user_size = m->key ? m->key->size : 0;
-	int64_t step = m->lh_step > 0 ? m->lh_step : 1;
-	uint64_t nb = m->agg == AGG_HIST ? 65 : (uint64_t)((m->lh_max - m->lh_min) / step) + 2;
+	uint64_t nb = bt_map_hist_buckets(m) + (m->hist_sum ? 1 : 0); /* and the sum slot */
 	LLVMBasicBlockRef pre = LLVMGetInsertBlock(cg->b);
 	LLVMBasicBlockRef body = ir_block(cg, "del.bucket"), end = ir_block(cg, "del.end");
 	LLVMValueRef i, next;

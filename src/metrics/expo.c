@@ -6,12 +6,16 @@
  * tracetop_map): count maps are counters (<name>_total), sum/min/max and
  * integer value maps gauges, avg/stats summaries (_sum and _count only),
  * hist/lhist histograms with cumulative `le` buckets at each bucket's
- * inclusive upper bound. The snapshot carries no exact sum of a histogram's
- * values, so histograms have no _sum (that needs the generated code to keep
- * one). Label names come from the key expressions when they are builtins
- * (comm, pid, ...), else key0..keyN. A map with more than max_series
- * entries keeps the largest and folds the rest into one series whose label
- * values are all "__other__". Then tracetop_info and the self-metrics.
+ * inclusive upper bound and the exact _sum the generated code keeps under
+ * --prometheus (OpenMetrics forbids a _sum beside buckets with a negative
+ * threshold: there, empty negative buckets are left out so the _sum can be
+ * given, and a histogram with negative values has no _sum). Label names
+ * come from the key expressions when they are builtins (comm, pid, ...),
+ * else key0..keyN. A map with more than max_series entries keeps the
+ * largest and folds the rest into one series whose label values are all
+ * "__other__"; tracetop_map_series_folded_total counts the entries so
+ * folded, summed over the snapshots published (the caller keeps the
+ * totals: metrics_count_folded). Then tracetop_info and the self-metrics.
  */
 #define _GNU_SOURCE
 #include "metrics.h"
@@ -226,12 +230,30 @@ static void put_series(struct strbuf *sb, const struct fam *f, const struct valu
 		const struct hist *h = &v->hist;
 		uint64_t cum = 0;
 		bool inf = false;
+		/* OpenMetrics: no _sum beside a negative threshold, so leave
+		 * out the negative buckets while they are empty */
+		bool sum = h->has_sum, skip_neg = false;
+		if (f->om && sum) {
+			for (uint32_t i = 0; i < h->nbuckets; i++) {
+				int64_t lo, hi;
+				bool has_lo, has_hi;
+				hist_bucket_bounds(h, i, &lo, &has_lo, &hi, &has_hi);
+				if (!has_hi || hi >= 0)
+					break;
+				cum += h->counts[i];
+			}
+			skip_neg = cum == 0;
+			sum = skip_neg;
+			cum = 0;
+		}
 		for (uint32_t i = 0; i < h->nbuckets; i++) {
 			int64_t lo, hi;
 			bool has_lo, has_hi;
 			char le[32];
 			hist_bucket_bounds(h, i, &lo, &has_lo, &hi, &has_hi);
 			cum += h->counts[i];
+			if (skip_neg && has_hi && hi < 0)
+				continue;
 			if (has_hi)
 				snprintf(le, sizeof(le), f->om ? "%lld.0" : "%lld", (long long)hi);
 			else
@@ -251,6 +273,11 @@ static void put_series(struct strbuf *sb, const struct fam *f, const struct valu
 		sb_printf(sb, "%s_count", f->name);
 		put_labels(sb, f, key, NULL);
 		sb_printf(sb, " %llu\n", (unsigned long long)cum);
+		if (sum) {
+			sb_printf(sb, "%s_sum", f->name);
+			put_labels(sb, f, key, NULL);
+			sb_printf(sb, " %lld\n", (long long)h->sum);
+		}
 		break;
 	}
 	}
@@ -277,6 +304,7 @@ static void fold_into(struct value *acc, const struct value *v, enum map_agg agg
 	case V_HIST:
 		for (uint32_t i = 0; i < v->hist.nbuckets && i < acc->hist.nbuckets; i++)
 			acc->hist.counts[i] += v->hist.counts[i];
+		acc->hist.sum = (int64_t)((uint64_t)acc->hist.sum + (uint64_t)v->hist.sum);
 		break;
 	default:
 		if (agg == AGG_MIN)
@@ -367,8 +395,13 @@ static void put_help(struct strbuf *sb, const struct fam *f, const char *help)
 	sb_printf(sb, "\n# TYPE %s %s\n", name, types[f->type]);
 }
 
-static void render_map(struct strbuf *sb, const struct metrics_doc *d, const struct fam *f,
-		       size_t *folded)
+/* entries of f's map beyond the cap, folded into the __other__ series */
+static size_t folded_entries(const struct metrics_doc *d, const struct fam *f)
+{
+	return d->max_series && f->m->n > d->max_series ? f->m->n - d->max_series : 0;
+}
+
+static void render_map(struct strbuf *sb, const struct metrics_doc *d, const struct fam *f)
 {
 	const struct map_snapshot *m = f->m;
 	char help[256];
@@ -383,11 +416,9 @@ static void render_map(struct strbuf *sb, const struct metrics_doc *d, const str
 	size_t *order = calloc(m->n ? m->n : 1, sizeof(*order));
 	for (size_t i = 0; i < m->n; i++)
 		order[i] = i;
-	size_t keep = m->n;
-	if (d->max_series && m->n > d->max_series) {
+	size_t keep = m->n - folded_entries(d, f);
+	if (keep < m->n)
 		qsort_r(order, m->n, sizeof(*order), by_weight, (void *)m);
-		keep = d->max_series;
-	}
 	/* series in key order: the same map renders the same way every time */
 	if (f->nlabels)
 		qsort_r(order, keep, sizeof(*order), by_key, (void *)m);
@@ -397,7 +428,6 @@ static void render_map(struct strbuf *sb, const struct metrics_doc *d, const str
 			continue;
 		put_series(sb, f, f->nlabels ? &e->key : NULL, &e->val);
 	}
-	*folded = m->n - keep;
 	if (keep < m->n) {
 		struct value acc;
 		for (size_t i = keep; i < m->n; i++)
@@ -419,12 +449,23 @@ static void put_self(struct strbuf *sb, bool om, const char *name, const char *t
 		sb_printf(sb, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+void metrics_count_folded(const struct metrics_doc *d, const struct snapshot *s, uint64_t *totals)
+{
+	bool anon = false;
+
+	for (size_t i = 0; s && i < s->nmaps; i++)
+		anon |= !strcmp(s->maps[i].name, "@");
+	for (size_t i = 0; s && i < s->nmaps; i++) {
+		struct fam f;
+		if (fam_init(&f, &s->maps[i], d, anon))
+			totals[i] += folded_entries(d, &f);
+	}
+}
+
 void metrics_render(struct strbuf *sb, const struct metrics_doc *d, const struct snapshot *s,
-		    uint64_t refresh_ns, bool om)
+		    uint64_t refresh_ns, const uint64_t *folded_total, bool om)
 {
 	size_t nmaps = s ? s->nmaps : 0;
-	size_t *folded = calloc(nmaps ? nmaps : 1, sizeof(*folded));
-	bool *shown = calloc(nmaps ? nmaps : 1, sizeof(*shown));
 	bool anon = false;
 
 	for (size_t i = 0; i < nmaps; i++)
@@ -434,8 +475,7 @@ void metrics_render(struct strbuf *sb, const struct metrics_doc *d, const struct
 		if (!fam_init(&f, &s->maps[i], d, anon))
 			continue;
 		f.om = om;
-		shown[i] = true;
-		render_map(sb, d, &f, &folded[i]);
+		render_map(sb, d, &f);
 	}
 
 	put_self(sb, om, "tracetop_info", "gauge", "tracetop's version and the program it runs");
@@ -463,16 +503,16 @@ void metrics_render(struct strbuf *sb, const struct metrics_doc *d, const struct
 			put_escaped(sb, s->maps[i].name, strlen(s->maps[i].name), true);
 			sb_printf(sb, "\"} %zu\n", s->maps[i].n);
 		}
-		put_self(sb, om, "tracetop_map_series_folded", "gauge",
-			 "entries folded into the __other__ series (series cap)");
+		put_self(sb, om, "tracetop_map_series_folded_total", "counter",
+			 "map entries folded into the __other__ series (series cap), summed over "
+			 "the snapshots published");
 		for (size_t i = 0; i < nmaps; i++) {
-			sb_puts(sb, "tracetop_map_series_folded{map=\"");
+			sb_puts(sb, "tracetop_map_series_folded_total{map=\"");
 			put_escaped(sb, s->maps[i].name, strlen(s->maps[i].name), true);
-			sb_printf(sb, "\"} %zu\n", shown[i] ? folded[i] : 0);
+			sb_printf(sb, "\"} %llu\n",
+				  (unsigned long long)(folded_total ? folded_total[i] : 0));
 		}
 	}
 	if (om)
 		sb_puts(sb, "# EOF\n");
-	free(folded);
-	free(shown);
 }

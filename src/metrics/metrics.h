@@ -24,9 +24,13 @@ struct metrics_doc {
 	size_t max_series;   /* per map; the rest fold into one "__other__" series */
 };
 
-/* expo.c: append the exposition of s (NULL: self-metrics only) to sb */
+/* expo.c: append the exposition of s (NULL: self-metrics only) to sb;
+ * folded_total (s->nmaps counters, may be NULL: zeros) is what
+ * metrics_count_folded accumulated over the snapshots published */
 void metrics_render(struct strbuf *sb, const struct metrics_doc *d, const struct snapshot *s,
-		    uint64_t refresh_ns, bool openmetrics);
+		    uint64_t refresh_ns, const uint64_t *folded_total, bool openmetrics);
+/* add to totals[i] the entries of s->maps[i] the series cap folds */
+void metrics_count_folded(const struct metrics_doc *d, const struct snapshot *s, uint64_t *totals);
 /* the Content-Type of each format */
 const char *metrics_content_type(bool openmetrics);
 

@@ -5,7 +5,9 @@
  * renders the latest one per scrape. Publishing only swaps a pointer under
  * the mutex, and a scrape holds the mutex only to take a reference, so a
  * scrape never blocks the event loop or the dashboard; the last reference
- * frees a snapshot. libmicrohttpd's limits bound what a slow or hostile
+ * frees a snapshot. The series-cap counters (entries folded, summed over
+ * the snapshots) are advanced at publish time and travel with the
+ * snapshot, so scrapes never change them. libmicrohttpd's limits bound what a slow or hostile
  * client can hold: connections in all and per address, a per-connection
  * memory pool, an idle timeout; requests other than GET/HEAD are refused.
  */
@@ -26,6 +28,7 @@
 struct published {
 	struct snapshot *snap;
 	uint64_t refresh_ns;
+	uint64_t *folded; /* the series-cap counters as of this snapshot (snap->nmaps) */
 	int refs;
 };
 
@@ -36,6 +39,8 @@ struct metrics {
 	struct metrics_doc doc;
 	char *program;
 	uint64_t interval_ns, last_ns;
+	uint64_t *folded; /* main loop only: entries folded, per map, over every publish */
+	size_t nfolded;
 	uint16_t port;
 	unsigned nlogged; /* server thread only, after start */
 };
@@ -88,6 +93,7 @@ static void release(struct metrics *m, struct published *p)
 	if (last) {
 		if (p->snap)
 			snapshot_free(p->snap);
+		free(p->folded);
 		free(p);
 	}
 }
@@ -143,7 +149,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	bool om = wants_openmetrics(c);
 	struct strbuf sb = {0};
-	metrics_render(&sb, &m->doc, p ? p->snap : NULL, p ? p->refresh_ns : 0, om);
+	metrics_render(&sb, &m->doc, p ? p->snap : NULL, p ? p->refresh_ns : 0,
+		       p ? p->folded : NULL, om);
 	release(m, p);
 	size_t len = sb.len;
 	char *body = sb_steal(&sb);
@@ -237,6 +244,22 @@ void metrics_publish(struct metrics *m, struct snapshot *s, uint64_t refresh_ns)
 	p->snap = s;
 	p->refresh_ns = refresh_ns;
 	p->refs = 1;
+	/* the counters live here, not in a scrape: a scrape only reads */
+	size_t n = s ? s->nmaps : 0;
+	if (n > m->nfolded) {
+		uint64_t *f = realloc(m->folded, n * sizeof(*f));
+		if (f) {
+			memset(f + m->nfolded, 0, (n - m->nfolded) * sizeof(*f));
+			m->folded = f;
+			m->nfolded = n;
+		}
+	}
+	if (n && n <= m->nfolded) {
+		metrics_count_folded(&m->doc, s, m->folded);
+		p->folded = malloc(n * sizeof(*p->folded));
+		if (p->folded)
+			memcpy(p->folded, m->folded, n * sizeof(*p->folded));
+	}
 	pthread_mutex_lock(&m->lock);
 	struct published *old = m->cur;
 	m->cur = p;
@@ -258,5 +281,6 @@ void metrics_stop(struct metrics *m)
 	release(m, m->cur);
 	pthread_mutex_destroy(&m->lock);
 	free(m->program);
+	free(m->folded);
 	free(m);
 }

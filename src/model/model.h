@@ -43,6 +43,10 @@ struct hist {
 	int64_t lmin, lmax, lstep; /* HIST_LINEAR */
 	uint32_t nbuckets;         /* log2: 65; linear: (max-min)/step + 3 */
 	uint64_t *counts;          /* nbuckets entries */
+	/* the exact sum of the values recorded, when the BPF side kept one
+	 * (--prometheus); text, JSON and the TUI show the buckets only */
+	bool has_sum;
+	int64_t sum;
 };
 
 struct value {

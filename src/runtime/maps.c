@@ -7,8 +7,10 @@
  * and sums added, min/max over the CPUs that set one, avg/stats totals
  * and counts added); hist/lhist maps carry the bucket index in the last 8
  * key bytes, so their entries are grouped by user key into one histogram
- * each. Keys and plain values are decoded by decode.c. Entries come out
- * unsorted: map_sort_entries (model) gives bpftrace's order.
+ * each (with --prometheus, the index after the last bucket is the exact
+ * sum of the key's values: bt_map.hist_sum). Keys and plain values are
+ * decoded by decode.c. Entries come out unsorted: map_sort_entries (model)
+ * gives bpftrace's order.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -226,12 +228,12 @@ static void hist_init(const struct bt_map *bm, struct arena *a, struct value *v)
 		v->hist.lmin = bm->lh_min;
 		v->hist.lmax = bm->lh_max;
 		v->hist.lstep = bm->lh_step > 0 ? bm->lh_step : 1;
-		v->hist.nbuckets = (uint32_t)((bm->lh_max - bm->lh_min) / v->hist.lstep + 2);
 	} else {
 		v->hist.kind = HIST_LOG2;
-		v->hist.nbuckets = 65;
 	}
+	v->hist.nbuckets = bt_map_hist_buckets(bm);
 	v->hist.counts = arena_alloc(a, v->hist.nbuckets * sizeof(uint64_t));
+	v->hist.has_sum = bm->hist_sum;
 }
 
 static void build_hists(struct rt *rt, const struct bt_map *bm, struct raw_map *r, struct arena *a,
@@ -245,21 +247,31 @@ static void build_hists(struct rt *rt, const struct bt_map *bm, struct raw_map *
 	qsort_r(order, r->n, sizeof(size_t), cmp_user_key, r);
 	out->entries = arena_alloc(a, (r->n ? r->n : 1) * sizeof(struct map_entry));
 	out->n = 0;
+	bool counted = true; /* the current user key has a bucket entry */
 	for (size_t i = 0; i < r->n; i++) {
 		const uint8_t *k = r->keys + order[i] * r->ksz;
 		struct map_entry *e = out->n ? &out->entries[out->n - 1] : NULL;
-		uint64_t bucket;
+		uint64_t bucket, x;
 
 		if (!e || memcmp(k, r->keys + order[i - 1] * r->ksz, uksz) != 0) {
+			if (!counted)
+				out->n--; /* a sum slot alone: delete() caught halfway */
 			e = &out->entries[out->n++];
 			decode_key(rt, a, bm, k, &e->key);
 			hist_init(bm, a, &e->val);
+			counted = false;
 		}
 		memcpy(&bucket, k + uksz, 8);
-		if (bucket < e->val.hist.nbuckets)
-			e->val.hist.counts[bucket] +=
-				fold_u64(rt, bm, r->vals + order[i] * r->vstride);
+		x = fold_u64(rt, bm, r->vals + order[i] * r->vstride);
+		if (bucket < e->val.hist.nbuckets) {
+			e->val.hist.counts[bucket] += x;
+			counted = true;
+		} else if (bucket == e->val.hist.nbuckets && bm->hist_sum) {
+			e->val.hist.sum += (int64_t)x; /* per-CPU s64 sums, added mod 2^64 */
+		}
 	}
+	if (!counted)
+		out->n--;
 	free(order);
 }
 

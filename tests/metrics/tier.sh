@@ -6,8 +6,13 @@
 # package, installed when missing) on 127.0.0.1 with its own config and
 # storage in a temp dir. A controlled workload (mload.c: a known number of
 # getppid() calls and /dev/zero reads of known sizes, run by -c and filtered
-# by cpid) is traced with --plain; Prometheus's HTTP API must then give the
-# counts and histogram_quantile(0.5, ...) that the --plain dump implies.
+# by cpid, and by comm for the reads: before its exec the -c child reads
+# the byte that starts it) is traced with --plain; Prometheus's HTTP API must then give the
+# counts and histogram_quantile(0.5, ...) that the --plain dump implies, and
+# each histogram's _sum must be the exact sum of the bytes the workload read
+# (mload is static: no loader reads), its _count the bucket total; the
+# --plain dump must be the same as a run without --prometheus (the sum slot
+# the generated code keeps then is not shown).
 # `promtool check metrics` must accept the exposition; the OpenMetrics
 # form must end in # EOF; the series cap, label escaping and the headless
 # mode (-q --prometheus) are checked on the exposition itself, and a hostile
@@ -55,7 +60,7 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
 	# the package's own service must not be what we talk to
 	systemctl stop prometheus prometheus-node-exporter >/dev/null 2>&1 || true
 fi
-if ! cc -O2 -Wall -Wextra -o "$out/mload" tests/metrics/mload.c 2>"$out/cc.log"; then
+if ! cc -O2 -Wall -Wextra -static -o "$out/mload" tests/metrics/mload.c 2>"$out/cc.log"; then
 	echo "FAIL metrics_workload: cc failed (see $out/cc.log)"
 	exit 0
 fi
@@ -110,7 +115,8 @@ fi
 # --- the controlled run: --plain output and the exporter at once ---
 calls=1234 nsmall=30 small=10 nbig=70 big=1000
 prog='tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @calls[comm] = count(); }
-tracepoint:syscalls:sys_exit_read /pid == cpid/ { @bytes = hist(args->ret); @reads = stats(args->ret); }'
+tracepoint:syscalls:sys_exit_read /pid == cpid && comm == "mload"/ { @bytes = hist(args->ret); @reads = stats(args->ret);
+	@rbytes[comm] = lhist(args->ret, 0, 2000, 100); }'
 "$tt_bin" --plain -i 0.2 --prometheus "127.0.0.1:$tt_port" \
 	-c "$out/mload $calls $nsmall $small $nbig $big 8" -e "$prog" \
 	>"$out/plain.txt" 2>"$out/plain.err" &
@@ -141,6 +147,8 @@ else
 fi
 
 if grep -q '^tracetop_bytes_bucket{le="+Inf"} ' "$out/expo.txt" &&
+	grep -q '^tracetop_bytes_sum ' "$out/expo.txt" &&
+	grep -q '^# TYPE tracetop_map_series_folded_total counter$' "$out/expo.txt" &&
 	promtool check metrics <"$out/expo.txt" >"$out/promtool.txt" 2>&1; then
 	echo "PASS metrics_promtool"
 else
@@ -148,7 +156,9 @@ else
 fi
 if [ "$(tail -1 "$out/expo.om")" = "# EOF" ] &&
 	grep -q '^# TYPE tracetop_calls counter$' "$out/expo.om" &&
-	grep -q '^tracetop_calls_total{comm="mload"} ' "$out/expo.om"; then
+	grep -q '^tracetop_calls_total{comm="mload"} ' "$out/expo.om" &&
+	grep -q '^# TYPE tracetop_map_series_folded counter$' "$out/expo.om" &&
+	grep -q '^tracetop_map_series_folded_total{map="@bytes"} 0$' "$out/expo.om"; then
 	echo "PASS metrics_openmetrics"
 else
 	echo "FAIL metrics_openmetrics: no # EOF or counter family in $out/expo.om"
@@ -162,11 +172,41 @@ else
 	echo "FAIL metrics_help_info: HELP lines, tracetop_info or tracetop_map_entries wrong in $out/expo.txt"
 fi
 
+# the exact sums, as served (text) and as Prometheus scrapes it (OpenMetrics:
+# no value was negative, so the empty negative bucket is left out and the
+# _sum given)
+want_sum=$((nsmall * small + nbig * big)) want_n=$((nsmall + nbig))
+sums_ok=1
+for f in expo.txt expo.om; do
+	grep -qx "tracetop_bytes_sum $want_sum" "$out/$f" &&
+		grep -qx "tracetop_bytes_count $want_n" "$out/$f" &&
+		grep -qx "tracetop_bytes_bucket{le=\"+Inf\"} $want_n" "$out/$f" &&
+		grep -qx "tracetop_rbytes_sum{comm=\"mload\"} $want_sum" "$out/$f" &&
+		grep -qx "tracetop_rbytes_count{comm=\"mload\"} $want_n" "$out/$f" || sums_ok=0
+done
+grep -q '^tracetop_bytes_bucket{le="-1.0"}' "$out/expo.om" && sums_ok=0
+if [ "$sums_ok" = 1 ]; then
+	echo "PASS metrics_hist_sum_exposition"
+else
+	echo "FAIL metrics_hist_sum_exposition: want _sum $want_sum, _count $want_n: $(grep -h \
+		'^tracetop_r\?bytes_\(sum\|count\)' "$out/expo.txt" | tr '\n' ' ')"
+fi
+# the same workload without --prometheus: the same --plain dump
+timeout 60 "$tt_bin" --plain -c "$out/mload $calls $nsmall $small $nbig $big 0" -e "$prog" \
+	>"$out/plain-noprom.txt" 2>"$out/plain-noprom.err"
+if grep -q '^@bytes:' "$out/plain.txt" && cmp -s "$out/plain.txt" "$out/plain-noprom.txt"; then
+	echo "PASS metrics_plain_unchanged"
+else
+	echo "FAIL metrics_plain_unchanged: $(diff "$out/plain.txt" "$out/plain-noprom.txt" |
+		grep '^[<>]' | head -1 | cut -c1-100)"
+fi
+
 # --- what Prometheus stored must be what --plain printed ---
 sleep 1.5
-python3 - "$prom_port" "$out/plain.txt" "$calls" >"$out/compare.txt" 2>&1 <<'EOF'
+python3 - "$prom_port" "$out/plain.txt" "$calls" "$want_sum" "$want_n" >"$out/compare.txt" 2>&1 <<'EOF'
 import json, re, sys, urllib.parse, urllib.request
 port, plain_path, calls = sys.argv[1], sys.argv[2], int(sys.argv[3])
+want_sum, want_n = int(sys.argv[4]), int(sys.argv[5])
 
 def query(q):
     url = "http://127.0.0.1:%s/api/v1/query?%s" % (port, urllib.parse.urlencode({"query": q}))
@@ -218,6 +258,10 @@ got_q = query('histogram_quantile(0.5, last_over_time(tracetop_bytes_bucket{job=
 got_count = query('last_over_time(tracetop_bytes_count{job="tracetop"}[5m])')
 got_rsum = query('last_over_time(tracetop_reads_sum{job="tracetop"}[5m])')
 got_rcount = query('last_over_time(tracetop_reads_count{job="tracetop"}[5m])')
+got_hsum = query('last_over_time(tracetop_bytes_sum{job="tracetop"}[5m])')
+got_lsum = query('last_over_time(tracetop_rbytes_sum{job="tracetop",comm="mload"}[5m])')
+got_lcount = query('last_over_time(tracetop_rbytes_count{job="tracetop",comm="mload"}[5m])')
+got_linf = query('last_over_time(tracetop_rbytes_bucket{job="tracetop",comm="mload",le="+Inf"}[5m])')
 print("plain calls", plain_calls, "prom", got_calls)
 print("plain hist rows", rows, "total", total, "want q50", want_q, "prom", got_q, "count", got_count)
 print("plain stats", plain_reads, "prom", got_rcount, got_rsum)
@@ -232,6 +276,13 @@ check("metrics_prom_hist_quantile", want_q is not None and abs(got_q - want_q) <
       got_count == total, "want %s (of %d), Prometheus %s (of %s)" % (want_q, total, got_q, got_count))
 check("metrics_prom_stats", plain_reads and got_rcount == plain_reads[0] and
       got_rsum == plain_reads[1], "plain %s, Prometheus %s/%s" % (plain_reads, got_rcount, got_rsum))
+print("hist sums: want", want_sum, "of", want_n, "prom hist", got_hsum, got_count,
+      "lhist", got_lsum, got_lcount, got_linf)
+check("metrics_prom_hist_sum", got_hsum == want_sum and got_count == want_n and
+      got_lsum == want_sum and got_lcount == want_n and got_linf == want_n and
+      plain_reads and plain_reads[1] == want_sum,
+      "want %d of %d; hist %s of %s, lhist %s of %s (+Inf %s), --plain stats %s" %
+      (want_sum, want_n, got_hsum, got_count, got_lsum, got_lcount, got_linf, plain_reads))
 EOF
 grep -E '^(PASS|FAIL) ' "$out/compare.txt" || echo "FAIL metrics_prom_query: $(tail -1 "$out/compare.txt")"
 if fetch "http://127.0.0.1:$prom_port/api/v1/query?query=up%7Bjob%3D%22tracetop%22%7D" |
@@ -242,8 +293,8 @@ else
 fi
 
 # --- series cap, escaping and the headless mode, on the exposition ---
-capprog='BEGIN { @m[3] = count(); @m[3] = count(); @m[3] = count(); @m[2] = count(); @m[2] = count();
-@m[1] = count(); @m[0] = count(); @e["a\"b\\c\nd"] = count(); }
+capprog='BEGIN { @hits[3] = count(); @hits[3] = count(); @hits[3] = count(); @hits[2] = count(); @hits[2] = count();
+@hits[1] = count(); @hits[0] = count(); @e["a\"b\\c\nd"] = count(); }
 interval:s:60 { exit(); }'
 tt_port2=$(free_port)
 "$tt_bin" -q --prometheus "$tt_port2" --prometheus-max-series 2 -i 0.1 -e "$capprog" \
@@ -290,14 +341,33 @@ print("PASS metrics_hostile_client" if ok else
       "FAIL metrics_hostile_client: fds %d, POST %s, big header %s, then %s" % (fds, post, big, after))
 EOF2
 grep -E '^(PASS|FAIL) ' "$out/hostile.txt" || echo "FAIL metrics_hostile_client: $(tail -1 "$out/hostile.txt")"
+# the folded-entries counter: every snapshot folds @hits' 2 smallest entries,
+# so it is a positive multiple of 2 that only grows (-i 0.1: wait for the
+# next snapshots, up to 10 s)
+folded() { sed -n 's/^tracetop_map_series_folded_total{map="@hits"} \([0-9]*\)$/\1/p' "$1"; }
+f1=$(folded "$out/cap.txt") f2=""
+for _ in $(seq 50); do
+	fetch "http://127.0.0.1:$tt_port2/metrics" >"$out/cap2.txt"
+	f2=$(folded "$out/cap2.txt")
+	[ -n "$f1" ] && [ -n "$f2" ] && [ "$f2" -gt "$f1" ] && break
+	sleep 0.2
+done
+if [ -n "$f1" ] && [ -n "$f2" ] && [ "$f1" -ge 2 ] && [ $((f1 % 2)) = 0 ] &&
+	[ "$f2" -gt "$f1" ] && [ $((f2 % 2)) = 0 ] &&
+	grep -qx '# TYPE tracetop_map_series_folded_total counter' "$out/cap2.txt" &&
+	grep -qx 'tracetop_map_series_folded_total{map="@e"} 0' "$out/cap2.txt" &&
+	promtool check metrics <"$out/cap2.txt" >"$out/promtool-cap.txt" 2>&1; then
+	echo "PASS metrics_series_folded_counter"
+else
+	echo "FAIL metrics_series_folded_counter: $f1 then $f2 ($(head -1 "$out/promtool-cap.txt"))"
+fi
 kill -INT "$tt" # ends like exit(): a SIGINT
 wait "$tt"
 tt_pids=()
-if grep -qx 'tracetop_m_total{key0="3"} 3' "$out/cap.txt" &&
-	grep -qx 'tracetop_m_total{key0="2"} 2' "$out/cap.txt" &&
-	grep -qx 'tracetop_m_total{key0="__other__"} 2' "$out/cap.txt" &&
-	[ "$(grep -c '^tracetop_m_total' "$out/cap.txt")" = 3 ] &&
-	grep -qx 'tracetop_map_series_folded{map="@m"} 2' "$out/cap.txt"; then
+if grep -qx 'tracetop_hits_total{key0="3"} 3' "$out/cap.txt" &&
+	grep -qx 'tracetop_hits_total{key0="2"} 2' "$out/cap.txt" &&
+	grep -qx 'tracetop_hits_total{key0="__other__"} 2' "$out/cap.txt" &&
+	[ "$(grep -c '^tracetop_hits_total' "$out/cap.txt")" = 3 ]; then
 	echo "PASS metrics_series_cap"
 else
 	echo "FAIL metrics_series_cap: see $out/cap.txt"
