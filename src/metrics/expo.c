@@ -9,13 +9,14 @@
  * inclusive upper bound and the exact _sum the generated code keeps under
  * --prometheus (OpenMetrics forbids a _sum beside buckets with a negative
  * threshold: there, empty negative buckets are left out so the _sum can be
- * given, and a histogram with negative values has no _sum). Label names
- * come from the key expressions when they are builtins (comm, pid, ...),
- * else key0..keyN. A map with more than max_series entries keeps the
- * largest and folds the rest into one series whose label values are all
- * "__other__"; tracetop_map_series_folded_total counts the entries so
- * folded, summed over the snapshots published (the caller keeps the
- * totals: metrics_count_folded). Then tracetop_info and the self-metrics.
+ * given; a histogram with negative values, or a summary or histogram with
+ * a negative sum, has no _sum there). Label names come from the key
+ * expressions when they are builtins (comm, pid, ...), else key0..keyN. A
+ * map with more than max_series entries keeps the largest and folds the
+ * rest into one series whose label values are all "__other__";
+ * tracetop_map_series_folded_total counts the entries so folded, summed
+ * over the snapshots published (the caller keeps the totals:
+ * metrics_count_folded). Then tracetop_info and the self-metrics.
  */
 #define _GNU_SOURCE
 #include "metrics.h"
@@ -219,9 +220,12 @@ static void put_series(struct strbuf *sb, const struct fam *f, const struct valu
 		put_int(sb, v, val_int(v));
 		break;
 	case FAM_SUMMARY:
-		sb_printf(sb, "%s_sum", f->name);
-		put_labels(sb, f, key, NULL);
-		sb_printf(sb, " %lld\n", (long long)v->stats.total);
+		/* OpenMetrics: a summary's _sum is a counter, never negative */
+		if (!f->om || v->stats.total >= 0) {
+			sb_printf(sb, "%s_sum", f->name);
+			put_labels(sb, f, key, NULL);
+			sb_printf(sb, " %lld\n", (long long)v->stats.total);
+		}
 		sb_printf(sb, "%s_count", f->name);
 		put_labels(sb, f, key, NULL);
 		sb_printf(sb, " %llu\n", (unsigned long long)v->stats.count);
@@ -243,7 +247,7 @@ static void put_series(struct strbuf *sb, const struct fam *f, const struct valu
 				cum += h->counts[i];
 			}
 			skip_neg = cum == 0;
-			sum = skip_neg;
+			sum = skip_neg && h->sum >= 0; /* never negative either */
 			cum = 0;
 		}
 		for (uint32_t i = 0; i < h->nbuckets; i++) {
