@@ -70,6 +70,10 @@ struct source {
 	const char *name; /* "stdin" for -e, else the script path */
 	const char *text; /* NUL-terminated */
 	size_t len;
+	/* positional parameters: `$N` inside an attach point is replaced by
+	 * the text of parameter N (when given) before it is split */
+	char *const *params;
+	int nparams;
 };
 
 /* A half-open byte range [lo, hi) in the source. */

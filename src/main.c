@@ -184,8 +184,9 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	o->map_keys_max = env_u32("BPFTRACE_MAP_KEYS_MAX", 4096);
 	o->max_probes = env_u32("BPFTRACE_MAX_PROBES", 512);
 
-	/* '+': stop at the first non-option, so script arguments stay ours */
-	while ((opt = getopt_long(argc, argv, "+e:lc:p:o:f:B:qkvd:i:hV", long_opts, NULL)) != -1) {
+	/* options may follow the script file (`tracetop x.bt -c cmd`), as with
+	 * bpftrace: getopt permutes; `--` ends the options */
+	while ((opt = getopt_long(argc, argv, "e:lc:p:o:f:B:qkvd:i:hV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'e':
 			o->program_text = optarg;
@@ -645,6 +646,8 @@ int main(int argc, char **argv)
 	}
 	if (load_source(&c.o, &src, &owned))
 		return 1;
+	src.params = c.o.params;
+	src.nparams = c.o.nparams;
 
 	rc = compile(&c.o, &src, &prog);
 	if (!rc && !c.o.dry_run)

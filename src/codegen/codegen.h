@@ -36,6 +36,11 @@ int codegen_dump_bpf(const struct bt_program *prog, FILE *f);
 
 #define CG_MAX_LOOPS 32
 #define JOIN_SLOTS   16 /* join(): argv strings per record */
+/* ir_alloca: values of SCRATCH_MIN bytes or more live in the per-CPU map
+ * SCRATCH_NAME (SCRATCH_BYTES per function), not on the 512-byte stack */
+#define SCRATCH_NAME  "tt_scratch"
+#define SCRATCH_MIN   128
+#define SCRATCH_BYTES 4096
 
 struct cg_loop {
 	LLVMBasicBlockRef brk, cont;
@@ -59,11 +64,14 @@ struct cg {
 
 	LLVMValueRef *map_vars; /* per prog->maps[i] */
 	LLVMValueRef ringbuf, kstack_map, ustack_map, config_map, lost_map;
+	LLVMValueRef scratch_map; /* SCRATCH_NAME, made on first use */
 
 	/* current function */
 	LLVMValueRef fn, ctx_arg;
 	LLVMBasicBlockRef entry;
 	LLVMBuilderRef alloca_b; /* positioned in the entry block */
+	LLVMValueRef scratch_base; /* this function's scratch entry, or NULL */
+	uint32_t scratch_used;     /* bytes of it handed out */
 	const struct probe_fn *pfn;
 	uint64_t probe_index;
 	LLVMValueRef probe_index_v; /* the `probe` value when it is a parameter, else NULL */
@@ -185,6 +193,7 @@ void gen_store_value(struct cg *cg, LLVMValueRef v, const struct type *vt, LLVMV
 void gen_const_bytes(struct cg *cg, LLVMValueRef dst, const char *s, size_t len, uint32_t size);
 LLVMValueRef gen_var_slot(struct cg *cg, struct node *var);
 LLVMValueRef gen_arith(struct cg *cg, enum binop op, LLVMValueRef l, LLVMValueRef r, bool sgn);
+LLVMValueRef gen_ptr_step(struct cg *cg, const struct type *lhs, enum binop op, LLVMValueRef r);
 
 /* gen_stmt.c */
 void gen_stmt(struct cg *cg, struct node *n);

@@ -1,11 +1,12 @@
 /*
  * gen_call.c - function calls: the dispatch over enum func, and the
- * value-producing builtins (str, buf, ksym, usym, kaddr, ntop, reg,
+ * value-producing builtins (str, buf, ksym, usym, kaddr, ntop, pton, reg,
  * macaddr, strftime, strncmp, bswap, signal, cgroupid, override ...), one
  * function each. Map functions live in gen_maps.c and ring-buffer events
  * in gen_printf.c; each family hands back its handler for a func.
  */
 #define CODEGEN_INTERNAL
+#include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -164,6 +165,24 @@ static LLVMValueRef call_ntop(struct cg *cg, struct node *n)
 	return p;
 }
 
+/* pton("addr"): the address's bytes (checked by sema), as a constant array */
+static LLVMValueRef call_pton(struct cg *cg, struct node *n)
+{
+	const char *addr = arg(n, 0)->u.str.s;
+	uint32_t len = n->type->size;
+	uint8_t bytes[16] = {0};
+	LLVMValueRef p = ir_alloca(cg, len, "pton");
+
+	inet_pton(len == 16 ? AF_INET6 : AF_INET, addr, bytes);
+	for (uint32_t i = 0; i < len; i += 4) {
+		uint32_t w;
+
+		memcpy(&w, bytes + i, 4);
+		ir_store(cg, ir_gep(cg, p, i), ir_const32(cg, w), 4);
+	}
+	return p;
+}
+
 static LLVMValueRef call_reg(struct cg *cg, struct node *n)
 {
 	return gen_reg(cg, arg(n, 0)->u.str.s, n->span);
@@ -283,6 +302,8 @@ gen_call_fn gen_value_call(enum func fn)
 		return call_stack;
 	case F_NTOP:
 		return call_ntop;
+	case F_PTON:
+		return call_pton;
 	case F_REG:
 		return call_reg;
 	case F_CGROUPID:

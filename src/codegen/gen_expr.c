@@ -174,6 +174,14 @@ static uint64_t elem_size(const struct type *t)
 	return 1;
 }
 
+/* p += n / p -= n on a pointer steps by the element size, as p + n does */
+LLVMValueRef gen_ptr_step(struct cg *cg, const struct type *lhs, enum binop op, LLVMValueRef r)
+{
+	if ((op == OP_ADD || op == OP_SUB) && lhs && lhs->kind == T_PTR && elem_size(lhs) > 1)
+		return LLVMBuildMul(cg->b, r, ir_const(cg, elem_size(lhs)), "");
+	return r;
+}
+
 static LLVMValueRef gen_binop(struct cg *cg, struct node *n)
 {
 	struct node *a = n->u.binop.lhs, *b = n->u.binop.rhs;

@@ -395,7 +395,10 @@ void gen_map_assign(struct cg *cg, struct node *assign)
 		return;
 	}
 	if (assign->u.assign.compound) {
-		gen_map_incdec(cg, map, assign->u.assign.op, gen_expr(cg, rhs), false);
+		enum binop op = assign->u.assign.op;
+
+		gen_map_incdec(cg, map, op, gen_ptr_step(cg, map->type, op, gen_expr(cg, rhs)),
+			       false);
 		return;
 	}
 	assign_plain(cg, map, rhs);

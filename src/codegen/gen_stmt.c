@@ -28,7 +28,9 @@ static void gen_assign(struct cg *cg, struct node *n)
 		bool sgn = cg_is_signed(lhs->type) && cg_is_signed(rhs->type);
 		LLVMValueRef old = ir_load(cg, slot, 8, sgn);
 
-		ir_store(cg, slot, gen_arith(cg, n->u.assign.op, old, gen_expr(cg, rhs), sgn), 8);
+		LLVMValueRef r = gen_ptr_step(cg, lhs->type, n->u.assign.op, gen_expr(cg, rhs));
+
+		ir_store(cg, slot, gen_arith(cg, n->u.assign.op, old, r, sgn), 8);
 		return;
 	}
 	if (cg_is_scalar(lhs->type)) {

@@ -72,11 +72,43 @@ LLVMTypeRef ir_int_type(struct cg *cg, uint32_t bytes)
 	}
 }
 
+/*
+ * Big values (struct arrays, long tuples and keys) do not fit the 512-byte
+ * BPF stack together: they get 8-byte aligned slices of one per-CPU
+ * scratch map entry instead, looked up once in the entry block (the
+ * function returns 0 if that lookup fails, see ir_func_end). A slice lives
+ * as long as the function, like an alloca without lifetime markers.
+ */
+static LLVMValueRef scratch_slice(struct cg *cg, uint32_t size, const char *name)
+{
+	LLVMBuilderRef body_b = cg->b;
+	LLVMValueRef key, idx;
+
+	if (size < SCRATCH_MIN || cg->scratch_used + size > SCRATCH_BYTES)
+		return NULL;
+	if (!cg->scratch_map)
+		cg->scratch_map = btf_map_define(cg, SCRATCH_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+						 SCRATCH_BYTES, 1);
+	if (!cg->scratch_base) {
+		key = LLVMBuildAlloca(cg->alloca_b, cg->i32, "scratch.key");
+		LLVMBuildStore(cg->alloca_b, ir_const32(cg, 0), key);
+		cg->b = cg->alloca_b; /* the helper call goes in the entry block */
+		cg->scratch_base = ir_map_lookup(cg, cg->scratch_map, key);
+		cg->b = body_b;
+	}
+	idx = ir_const(cg, cg->scratch_used);
+	cg->scratch_used += (size + 7) & ~7u;
+	return LLVMBuildGEP2(cg->alloca_b, cg->i8, cg->scratch_base, &idx, 1, name);
+}
+
 LLVMValueRef ir_alloca(struct cg *cg, uint32_t size, const char *name)
 {
 	LLVMTypeRef t = LLVMArrayType2(cg->i8, size ? size : 1);
-	LLVMValueRef a = LLVMBuildAlloca(cg->alloca_b, t, name);
+	LLVMValueRef a = scratch_slice(cg, size, name);
 
+	if (a)
+		return a;
+	a = LLVMBuildAlloca(cg->alloca_b, t, name);
 	LLVMSetAlignment(a, 8);
 	return a;
 }
@@ -416,6 +448,8 @@ LLVMValueRef ir_func_begin(struct cg *cg, const char *name, const char *sec)
 	LLVMSetValueName2(cg->ctx_arg, "ctx", 3);
 	btf_function(cg, cg->fn, name);
 	cg->entry = ir_block(cg, "entry");
+	cg->scratch_base = NULL;
+	cg->scratch_used = 0;
 	body = ir_block(cg, "body");
 	if (!cg->alloca_b)
 		cg->alloca_b = LLVMCreateBuilderInContext(cg->ctx);
@@ -432,6 +466,20 @@ void ir_func_end(struct cg *cg)
 	if (!ir_block_terminated(cg))
 		LLVMBuildRet(cg->b, ir_const32(cg, 0));
 	LLVMPositionBuilderAtEnd(cg->alloca_b, cg->entry);
+	if (cg->scratch_base) {
+		LLVMBasicBlockRef none = ir_block(cg, "scratch.none");
+		LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->ctx);
+
+		LLVMBuildCondBr(cg->alloca_b,
+				LLVMBuildIsNull(cg->alloca_b, cg->scratch_base, "scratch.null"),
+				none, body);
+		LLVMPositionBuilderAtEnd(b, none);
+		LLVMBuildRet(b, ir_const32(cg, 0));
+		LLVMDisposeBuilder(b);
+		cg->scratch_base = NULL;
+		cg->scratch_used = 0;
+		return;
+	}
 	LLVMBuildBr(cg->alloca_b, body);
 }
 
@@ -449,13 +497,14 @@ LLVMValueRef ir_scratch(struct cg *cg, uint32_t size, const char *name)
 {
 	LLVMValueRef p = ir_alloca(cg, size, name);
 
-	lifetime(cg, "llvm.lifetime.start", p, size ? size : 1);
+	if (LLVMIsAAllocaInst(p))
+		lifetime(cg, "llvm.lifetime.start", p, size ? size : 1);
 	return p;
 }
 
 void ir_scratch_end(struct cg *cg, LLVMValueRef p, uint32_t size)
 {
-	if (!ir_block_terminated(cg))
+	if (!ir_block_terminated(cg) && LLVMIsAAllocaInst(p))
 		lifetime(cg, "llvm.lifetime.end", p, size ? size : 1);
 }
 

@@ -345,9 +345,40 @@ static void parse_config(struct parser *p, struct ast *ast)
 	ast->config = cfg;
 }
 
+/* `$N` in an attach point is parameter N's text, as in bpftrace
+ * (`interval:ms:$1`, `BEG$1`); a missing one stays as written, so that
+ * the attach point's error names it */
+static const char *expand_params(struct parser *p, const char *raw)
+{
+	const struct source *src = p->lex.src;
+	struct strbuf sb = {0};
+	const char *out;
+
+	if (!strchr(raw, '$'))
+		return raw;
+	for (const char *c = raw; *c;) {
+		if (c[0] == '$' && c[1] >= '0' && c[1] <= '9') {
+			const char *d = c + 1;
+			long n = 0;
+
+			for (; *d >= '0' && *d <= '9' && n < 1000000; d++)
+				n = n * 10 + (*d - '0');
+			if (n >= 1 && n <= src->nparams) {
+				sb_puts(&sb, src->params[n - 1]);
+				c = d;
+				continue;
+			}
+		}
+		sb_putc(&sb, *c++);
+	}
+	out = arena_strndup(p->arena, sb.buf ? sb.buf : "", sb.len);
+	sb_free(&sb);
+	return out;
+}
+
 /*
  * attach_list = attach_point ("," attach_point)* ","?
- * The text is raw; probespec.c splits it.
+ * The text is raw (positional parameters expanded); probespec.c splits it.
  */
 static struct attach_point *parse_attach_list(struct parser *p)
 {
@@ -368,7 +399,7 @@ static struct attach_point *parse_attach_list(struct parser *p)
 			parse_fail(p, parse_peek(p, 0), NULL);
 		}
 		struct attach_point *ap = arena_alloc(p->arena, sizeof(*ap));
-		ap->raw = t.sval;
+		ap->raw = expand_params(p, t.sval);
 		ap->span = t.span;
 		*tail = ap;
 		tail = &ap->next;

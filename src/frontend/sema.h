@@ -5,7 +5,8 @@
  * sema.c drives the passes; sema_probes.c expands attach points into
  * prog->probes and probe_fns; sema_expr.c types expressions and
  * statements; sema_call.c holds the builtin and function tables and checks
- * calls; sema_maps.c infers map key/value types; sema_printf.c checks
+ * calls (with sema_call_args.c: shared argument checks, the long per-function
+ * rules); sema_maps.c infers map key/value types; sema_printf.c checks
  * format strings and registers formats; sema_types.c builds types (strings,
  * tuples, storage forms, C type names, BTF and script structs).
  *
@@ -125,6 +126,8 @@ const char *sema_kname(const struct type *t); /* "integer", "string" ... */
 void sema_param_to_str(struct sema *s, struct node *n);
 void sema_builtin(struct sema *s, struct node *n);
 
+struct span sema_op_span(struct sema *s, struct node *binop); /* the operator */
+bool sema_param_text(struct sema *s, struct node *n, const char **text);
 /* sema_builtin.c */
 bool sema_resolve_builtin(struct node *n); /* name -> enum builtin */
 bool sema_is_perf_kind(enum probe_kind k); /* profile, interval, software, hardware */
@@ -133,6 +136,21 @@ bool sema_is_perf_kind(enum probe_kind k); /* profile, interval, software, hardw
 const struct type *sema_call(struct sema *s, struct node *n, struct node *assign_to, bool as_key);
 enum func sema_func_lookup(const char *name);
 const char *sema_func_name(enum func f);
+/* sema_call_args.c */
+enum sema_want_ctx { WANT_MAP, WANT_NONE }; /* must / must not be assigned */
+int sema_nargs(struct node *call);
+struct node *sema_arg(struct node *call, int i);
+bool sema_check_arity(struct sema *s, struct node *n, const char *fn, int min, int max);
+bool sema_want(struct sema *s, struct node *n, const char *fn, int i, enum type_kind k,
+	       bool literal);
+void sema_check_assignment(struct sema *s, struct node *n, const char *fn, struct node *to,
+			   bool as_key, enum sema_want_ctx w);
+bool sema_is_map_arg(struct sema *s, struct node *n, const char *fn, bool keyed_ok);
+const struct type *sema_agg_call(struct sema *s, struct node *n, enum func f, const char *fn,
+				 struct node *to);
+const struct type *sema_stack_call(struct sema *s, struct node *n, bool kernel, const char *fn);
+const struct type *sema_str_call(struct sema *s, struct node *n);
+const struct type *sema_buf_call(struct sema *s, struct node *n);
 
 /* sema_maps.c */
 struct sema_map *sema_map_get(struct sema *s, struct node *map);

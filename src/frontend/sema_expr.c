@@ -257,6 +257,26 @@ static struct span op_span(struct sema *s, struct node *n)
 	return sp;
 }
 
+struct span sema_op_span(struct sema *s, struct node *binop)
+{
+	return op_span(s, binop);
+}
+
+/* a $N given as text that is not a number: *text gets the text */
+bool sema_param_text(struct sema *s, struct node *n, const char **text)
+{
+	int64_t v;
+	const char *p;
+
+	if (n->kind != N_PARAM)
+		return false;
+	p = param_text(s, n->u.param.n);
+	if (!p || is_numeric(p, &v))
+		return false; /* a missing parameter is 0 here */
+	*text = p;
+	return true;
+}
+
 static bool nonneg_literal(struct node *n)
 {
 	return n->kind == N_INT && (int64_t)n->u.ival >= 0;

@@ -13,6 +13,12 @@ int tt_lib_mul(int a, int b);
 
 #define KEEP __attribute__((noinline, used))
 
+/* globals of several sizes, read through uaddr() (tier.sh: uaddr_sizes) */
+__attribute__((used)) int tt_g_int = -7;
+__attribute__((used)) short tt_g_short = -3;
+__attribute__((used)) char tt_g_char = 5;
+__attribute__((used)) long tt_g_long = -9;
+
 KEEP int tt_add(int a, int b)
 {
 	__asm__ volatile("" ::: "memory");

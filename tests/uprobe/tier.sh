@@ -207,6 +207,8 @@ fi
 # ---- uaddr: a symbol's address, moved with the load bias of a PIE ----
 golden uaddr_nopie --plain -e "uprobe:$N:tt_leaf { printf(\"%s %s\n\", usym(uaddr(\"tt_top\")), usym(uaddr(\"tt_add\"))); }" -c "$N 1 300"
 golden uaddr_pie --plain -e "uprobe:$P:tt_leaf { printf(\"%s\n\", usym(uaddr(\"tt_top\"))); }" -c "$P 1 300"
+# the pointer's type follows the symbol's size (int8/16/32, else int64)
+golden uaddr_sizes --plain -e "uprobe:$N:tt_leaf { printf(\"%d %d %d %d\n\", *uaddr(\"tt_g_int\"), *uaddr(\"tt_g_short\"), *uaddr(\"tt_g_char\"), *uaddr(\"tt_g_long\")); exit(); }" -c "$N 1 300"
 golden uaddr_usdt_global --plain -e "usdt:$U:ttprov:plain { printf(\"g_val %d\n\", *uaddr(\"g_val\")); }" -c "$U 2"
 
 # ---- -p: only that process; the other instance is not seen ----
