@@ -11,8 +11,14 @@ LLVM_CFLAGS := $(shell $(LLVM_CONFIG) --cflags 2>/dev/null | sed 's/-std=[^ ]*//
 # resident memory (measured: -V 0.7 s / 55 MB shared, 0.2 s / 25 MB static).
 LLVM_COMPONENTS := core analysis passes target object bpfcodegen bpfdesc bpfinfo \
 		   bpfdisassembler mcdisassembler
-LLVM_LIBS   := $(shell $(LLVM_CONFIG) --ldflags 2>/dev/null) \
-	       $(shell $(LLVM_CONFIG) --link-static --libs $(LLVM_COMPONENTS) 2>/dev/null) \
+# The archives are copies (build/llvm/) whose static constructors are moved
+# out of .init_array into tt_llvm_init: they run only in the short-lived
+# code generator process (src/codegen/isolate.c), so the tracer never
+# touches LLVM's code (~10 MB of resident text at every start otherwise).
+LLVM_LIBDIR := $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
+LLVM_LFLAGS := $(shell $(LLVM_CONFIG) --link-static --libs $(LLVM_COMPONENTS) 2>/dev/null)
+LLVM_ARCHIVES := $(patsubst -l%,build/llvm/lib%.a,$(filter -l%,$(LLVM_LFLAGS)))
+LLVM_LIBS   := -Lbuild/llvm $(shell $(LLVM_CONFIG) --ldflags 2>/dev/null) $(LLVM_LFLAGS) \
 	       -lstdc++ -lrt -ldl -lz -lzstd
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -30,8 +36,12 @@ LIB_OBJS  := $(filter-out build/main.o,$(OBJS))
 
 all: tracetop
 
-tracetop: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+tracetop: $(OBJS) $(LLVM_ARCHIVES)
+	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+build/llvm/%.a: $(LLVM_LIBDIR)/%.a
+	@mkdir -p $(dir $@)
+	objcopy --rename-section .init_array=tt_llvm_init $< $@.tmp && mv $@.tmp $@
 
 # codegen is the only place that sees LLVM headers
 build/codegen/%.o: src/codegen/%.c
@@ -43,8 +53,8 @@ build/%.o: src/%.c
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 asan: tracetop-asan
-tracetop-asan: $(ASAN_OBJS)
-	$(CC) $(CFLAGS) -fsanitize=address,undefined -o $@ $^ $(LDLIBS)
+tracetop-asan: $(ASAN_OBJS) $(LLVM_ARCHIVES)
+	$(CC) $(CFLAGS) -fsanitize=address,undefined -o $@ $(ASAN_OBJS) $(LDLIBS)
 build/asan/codegen/%.o: src/codegen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=address,undefined $(LLVM_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<

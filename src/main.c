@@ -413,7 +413,7 @@ static int compile(const struct bt_opts *o, const struct source *src, struct bt_
 		sema_dump(&ast, prog, stdout);
 		goto out;
 	}
-	if (codegen_run(&ast, o, prog, &d) || d.nerr)
+	if (codegen_run_isolated(&ast, o, prog, &d) || d.nerr)
 		err = 1;
 out:
 	diags_print(&d, stderr);

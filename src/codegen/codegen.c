@@ -17,8 +17,8 @@
 
 #define RINGBUF_NAME  "tt_events"
 #define RINGBUF_BYTES (512 * 1024)
-#define KSTACK_NAME   "tt_kstack"
-#define USTACK_NAME   "tt_ustack"
+#define KSTACK_NAME   CODEGEN_KSTACK_MAP
+#define USTACK_NAME   CODEGEN_USTACK_MAP
 #define STACK_DEPTH   127
 #define CONFIG_NAME   "tt_config"
 
@@ -145,19 +145,11 @@ static void define_maps(struct cg *cg)
 		struct bt_map *m = &prog->maps[i];
 		uint32_t type = m->percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
 
-		if (scalar_array(m)) {
-			m->is_array = true;
-			m->key_size = 4;
-			m->max_entries = 1;
+		if (m->is_array)
 			type = BPF_MAP_TYPE_PERCPU_ARRAY;
-		}
-		m->hist_sum = cg->opts && cg->opts->hist_sums &&
-			      (m->agg == AGG_HIST || m->agg == AGG_LHIST);
-
 		cg->map_vars[i] = btf_map_define_typed(cg, m, type);
 	}
 	cg->ringbuf = btf_map_define(cg, RINGBUF_NAME, BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
-	prog->ringbuf_name = RINGBUF_NAME;
 	cg->lost_map = btf_map_define(cg, RT_LOST_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
 }
 
@@ -192,6 +184,22 @@ static void describe_join_records(struct bt_program *prog)
 	}
 }
 
+void codegen_prepare(const struct bt_opts *opts, struct bt_program *prog)
+{
+	for (size_t i = 0; i < prog->nmaps; i++) {
+		struct bt_map *m = &prog->maps[i];
+
+		if (scalar_array(m)) {
+			m->is_array = true;
+			m->key_size = 4;
+			m->max_entries = 1;
+		}
+		m->hist_sum = opts && opts->hist_sums && (m->agg == AGG_HIST || m->agg == AGG_LHIST);
+	}
+	prog->ringbuf_name = RINGBUF_NAME;
+	describe_join_records(prog);
+}
+
 int codegen_run(const struct ast *ast, const struct bt_opts *opts, struct bt_program *prog,
 		struct diags *d)
 {
@@ -201,8 +209,8 @@ int codegen_run(const struct ast *ast, const struct bt_opts *opts, struct bt_pro
 
 	ir_init(&cg, "tracetop");
 	btf_init(&cg);
+	codegen_prepare(opts, prog);
 	define_maps(&cg);
-	describe_join_records(prog);
 	node_foreach(&ast->probes, p)
 		gen_probe(&cg, p);
 	btf_finish(&cg);

@@ -27,6 +27,28 @@ int codegen_run(const struct ast *ast, const struct bt_opts *opts, struct bt_pro
 		struct diags *d);
 /* Disassemble prog->obj (every program section) to f: what -d bpf prints. */
 int codegen_dump_bpf(const struct bt_program *prog, FILE *f);
+/*
+ * The parts of codegen that need no LLVM: the layout of scalar aggregation
+ * maps (one-slot per-CPU arrays), hist_sum, the ring buffer's name, join()
+ * records' argument types. codegen_run calls it too; calling it twice is
+ * harmless. Whatever else codegen_run writes into prog must be decided
+ * here or be sent back by isolate.c: the tracer never sees the child's
+ * memory.
+ */
+void codegen_prepare(const struct bt_opts *opts, struct bt_program *prog);
+
+/* isolate.c: codegen_run in a child process, so that LLVM's code and heap
+ * never become resident in the tracer; same contract as codegen_run (dumps
+ * go to stdout from the child). What main.c calls. */
+int codegen_run_isolated(const struct ast *ast, const struct bt_opts *opts,
+			 struct bt_program *prog, struct diags *d);
+/* Run LLVM's static constructors, which tracetop's static link defers (the
+ * Makefile moves them out of .init_array): once per process, before any
+ * LLVM call. A no-op when LLVM is linked dynamically. */
+void codegen_llvm_init(void);
+
+#define CODEGEN_KSTACK_MAP "tt_kstack"
+#define CODEGEN_USTACK_MAP "tt_ustack"
 
 #ifdef CODEGEN_INTERNAL
 #include <llvm-c/Core.h>
