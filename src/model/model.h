@@ -40,8 +40,8 @@ struct value;
 
 struct hist {
 	enum hist_kind kind;
-	int64_t lmin, lmax, lstep; /* HIST_LINEAR */
 	uint32_t nbuckets;         /* log2: 65; linear: (max-min)/step + 3 */
+	int64_t lmin, lmax, lstep; /* HIST_LINEAR */
 	uint64_t *counts;          /* nbuckets entries */
 	/* the exact sum of the values recorded, when the BPF side kept one
 	 * (--prometheus); text, JSON and the TUI show the buckets only */
@@ -156,6 +156,8 @@ double hist_percentile(const struct hist *h, double pct);
 
 /* sort.c: bpftrace's exit-dump ordering of a map's entries */
 void map_sort_entries(struct map_snapshot *m);
+/* the same order without moving entries: m->n indices (caller frees) */
+uint32_t *map_sort_order(const struct map_snapshot *m);
 int value_compare(const struct value *a, const struct value *b);
 /* avg/stats average as bpftrace computes it: signed total / count, 0 if empty */
 int64_t value_avg(const struct value *v);

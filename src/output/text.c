@@ -18,18 +18,41 @@
 #define HIST_LABEL_WIDTH 16
 #define HIST_COUNT_WIDTH 8
 #define HIST_BAR_WIDTH   52
+#define TEXT_PREFETCH    16 /* entries ahead */
 
 static uint64_t div_or_one(uint64_t div)
 {
 	return div ? div : 1;
 }
 
+/* decimal digits without printf: a 100,000-key map prints 200,000 numbers */
+static void put_u64(struct strbuf *sb, uint64_t u)
+{
+	char buf[20], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	sb_putn(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+static void put_s64(struct strbuf *sb, int64_t i)
+{
+	if (i < 0) {
+		sb_putc(sb, '-');
+		put_u64(sb, -(uint64_t)i);
+	} else {
+		put_u64(sb, (uint64_t)i);
+	}
+}
+
 static void put_int(struct strbuf *sb, uint64_t u, bool is_signed, uint64_t div)
 {
 	if (is_signed)
-		sb_printf(sb, "%" PRId64, (int64_t)u / (int64_t)div_or_one(div));
+		put_s64(sb, (int64_t)u / (int64_t)div_or_one(div));
 	else
-		sb_printf(sb, "%" PRIu64, u / div_or_one(div));
+		put_u64(sb, u / div_or_one(div));
 }
 
 void text_stack(struct strbuf *sb, const struct value *v, int indent)
@@ -126,7 +149,7 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
 void text_key_part(struct strbuf *sb, const struct value *v)
 {
 	if (v->kind == V_INT) {
-		sb_printf(sb, "%" PRId64, v->i);
+		put_s64(sb, v->i);
 	} else if (v->kind == V_RECORD) {
 		/* a struct in a key is compact: @s[{.m=2,.n=3}] */
 		sb_putc(sb, '{');
@@ -218,42 +241,34 @@ static bool entries_joined(const struct map_snapshot *m)
 	}
 }
 
-/* a sorted shallow copy of the map, so const snapshots can be printed */
-static struct map_snapshot sorted_copy(const struct map_snapshot *m)
-{
-	struct map_snapshot c = *m;
-	if (m->n) {
-		c.entries = xmalloc(m->n * sizeof(*c.entries));
-		memcpy(c.entries, m->entries, m->n * sizeof(*c.entries));
-		map_sort_entries(&c);
-	}
-	return c;
-}
-
 void text_map(struct strbuf *sb, const struct map_snapshot *m, uint64_t top, uint64_t div)
 {
 	if (!m->n) {
 		sb_puts(sb, is_stats_map(m) ? "\n\n" : "\n");
 		return;
 	}
-	struct map_snapshot c = sorted_copy(m);
+	uint32_t *order = map_sort_order(m);
 	if (m->agg == AGG_STATS)
 		top = div = 0; /* bpftrace ignores both for stats() */
-	size_t skip = top && c.n > top ? c.n - top : 0;
-	bool joined = entries_joined(&c);
-	for (size_t i = skip; i < c.n; i++) {
-		const struct map_entry *e = &c.entries[i];
+	size_t skip = top && m->n > top ? m->n - top : 0;
+	bool joined = entries_joined(m);
+	const char *sep = is_hist_map(m) ? ": \n" : ": ";
+	for (size_t i = skip; i < m->n; i++) {
+		const struct map_entry *e = &m->entries[order[i]];
+		/* the sorted order jumps all over the entries: fetch ahead */
+		if (i + TEXT_PREFETCH < m->n)
+			__builtin_prefetch(&m->entries[order[i + TEXT_PREFETCH]]);
 		if (i != skip && !joined)
 			sb_putc(sb, '\n');
-		sb_puts(sb, c.name);
-		text_key(sb, &c, &e->key);
-		sb_puts(sb, is_hist_map(m) || e->val.kind == V_HIST ? ": \n" : ": ");
+		sb_puts(sb, m->name);
+		text_key(sb, m, &e->key);
+		sb_puts(sb, e->val.kind == V_HIST ? ": \n" : sep);
 		text_value(sb, &e->val, 8, div);
 	}
 	sb_putc(sb, '\n');
 	if (is_stats_map(m))
 		sb_putc(sb, '\n');
-	free(c.entries);
+	free(order);
 }
 
 /* The text sink. */

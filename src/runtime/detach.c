@@ -11,7 +11,9 @@
  * released. tracetop keeps a duplicate of each tracepoint perf event fd
  * (attach_tracepoint.c) and hands them to a detached helper process that
  * closes them in the background, after tracetop's own closes, which are
- * then mere reference drops. END runs with nothing attached.
+ * then mere reference drops. A few such fds are closed by a background
+ * thread instead (exit waits for it, the map dump does not). END runs with
+ * nothing attached.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +22,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,11 +103,54 @@ static void __attribute__((noreturn)) reaper_run(int *fds, size_t n, int go)
 	_exit(0);
 }
 
+struct close_job {
+	size_t n;
+	int fds[];
+};
+
+static void *close_worker(void *arg)
+{
+	struct close_job *job = arg;
+
+	for (size_t i = 0; i < job->n; i++)
+		close(job->fds[i]);
+	free(job);
+	return NULL;
+}
+
+/* A few slow closes (~20 ms each): a detached thread does them while the
+ * maps are read and printed (the programs stopped with their links);
+ * the process exit waits for it. No fork: it would make every page the
+ * tracer then writes a copy-on-write fault. */
+static bool close_in_thread(struct rt *rt)
+{
+	struct close_job *job = xmalloc(sizeof(*job) + rt->nslow * sizeof(int));
+	pthread_attr_t attr;
+	pthread_t th;
+	int err;
+
+	job->n = rt->nslow;
+	memcpy(job->fds, rt->slow_fds, rt->nslow * sizeof(int));
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(&th, &attr, close_worker, job);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		free(job);
+		return false;
+	}
+	rt->nslow = 0;
+	return true;
+}
+
 static void close_slow_fds(struct rt *rt)
 {
 	int go[2] = {-1, -1};
 	pid_t pid;
 
+	if (rt->nslow && rt->nslow <= DETACH_INLINE_MAX && close_in_thread(rt))
+		return;
 	if (rt->nslow > DETACH_INLINE_MAX && pipe2(go, O_CLOEXEC) == 0) {
 		rt_keep_slow_fd(rt, go[0]);
 		qsort(rt->slow_fds, rt->nslow, sizeof(int), cmp_int);

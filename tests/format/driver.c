@@ -7,7 +7,7 @@
  * compare against is the real thing.
  *
  *   driver text|json FILE.bt     interpret and print
- *   driver labels | synth text|json | misc | parse FILE: see units.c
+ *   driver labels | synth text|json | misc | sort | parse FILE: see units.c
  */
 #include "../../src/bt.h"
 #include "../../src/model/model.h"
@@ -542,6 +542,7 @@ static int run_program(const char *text, const struct sink_ops *sink)
 void units_labels(void);
 void units_synth(const struct sink_ops *sink);
 void units_misc(void);
+int units_sort(void);
 
 static char *slurp(const char *path)
 {
@@ -561,6 +562,8 @@ static char *slurp(const char *path)
 
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "sort"))
+		return units_sort() ? 1 : 0;
 	if (argc >= 2 && !strcmp(argv[1], "misc")) {
 		units_misc();
 		return 0;

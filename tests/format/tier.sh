@@ -77,6 +77,12 @@ compare format_hist_labels tests/format/labels.golden "$out/labels.out"
 compare format_printf_conversion_count tests/format/printf_formats.golden "$out/printf_formats.out"
 TZ=UTC "$drv" misc >"$out/misc.out"
 compare format_time_join_buf_parse tests/format/misc.golden "$out/misc.out"
+if msg=$("$drv" sort); then
+	echo "PASS format_sort_order"
+else
+	echo "FAIL format_sort_order: $(echo "$msg" | tail -1)"
+	echo "$msg" | head -5 | sed 's/^/    /'
+fi
 "$drv" synth text >"$out/synth.txt"
 compare format_synth_text tests/format/synth.txt "$out/synth.txt"
 "$drv" synth json >"$out/synth.json"

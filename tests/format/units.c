@@ -8,6 +8,9 @@
  *                          through the sinks; goldens checked by hand
  *                          against bpftrace 0.17 runs (FORMATS.md)
  *   driver misc            time()/strftime(), join(), buffers, printf_parse
+ *   driver sort            map_sort_order against the plain definition (a
+ *                          stable sort by key, then a stable sort by value)
+ *                          on random maps full of ties
  */
 #include "../../src/bt.h"
 #include "../../src/model/model.h"
@@ -20,6 +23,7 @@
 void units_labels(void);
 void units_synth(const struct sink_ops *sink);
 void units_misc(void);
+int units_sort(void);
 
 static struct value vint(int64_t i)
 {
@@ -257,4 +261,79 @@ void units_misc(void)
 		printf("conv %u-%u %s arg=%d\n", c[i].start, c[i].end, c[i].conv, c[i].arg);
 	free(c);
 	sb_free(&sb);
+}
+
+/* the definition sort.c must agree with: insertion sorts, stable */
+static int ref_by_key(const struct map_entry *a, const struct map_entry *b)
+{
+	return value_compare(&a->key, &b->key);
+}
+
+static int ref_by_value(const struct map_entry *a, const struct map_entry *b)
+{
+	bool sg = a->val.is_signed && b->val.is_signed;
+
+	if (sg)
+		return (a->val.i > b->val.i) - (a->val.i < b->val.i);
+	return (a->val.u > b->val.u) - (a->val.u < b->val.u);
+}
+
+static void ref_sort(uint32_t *idx, const struct map_entry *e, size_t n,
+		     int (*cmp)(const struct map_entry *, const struct map_entry *))
+{
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = idx[i];
+		size_t j = i;
+
+		for (; j > 0 && cmp(&e[x], &e[idx[j - 1]]) < 0; j--)
+			idx[j] = idx[j - 1];
+		idx[j] = x;
+	}
+}
+
+/* Returns the number of mismatching cases; prints each. */
+int units_sort(void)
+{
+	static const char *words[] = {"b", "a", "c", "ab", "", "ba"};
+	unsigned seed = 42;
+	int bad = 0;
+
+	for (int c = 0; c < 60; c++) {
+		size_t n = 1 + (size_t)(rand_r(&seed) % 700);
+		int keys = c % 3;          /* 0 none, 1 int, 2 string */
+		bool is_signed = c % 2;    /* sum of signed values */
+		bool wide = (c / 6) % 2;   /* values over the whole u64 range */
+		struct map_snapshot m = {.name = "@", .agg = AGG_SUM, .has_keys = keys != 0, .n = n};
+		struct map_entry *e = calloc(n, sizeof(*e));
+		uint32_t *want = malloc(n * sizeof(*want)), *got;
+
+		m.entries = e;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = (uint64_t)rand_r(&seed) << 33 ^ (uint64_t)rand_r(&seed) << 11 ^
+				     (uint64_t)rand_r(&seed);
+
+			e[i].val.kind = V_SUM;
+			e[i].val.is_signed = is_signed;
+			e[i].val.u = wide ? r : r % 5 - 2;
+			if (keys == 1)
+				e[i].key = (struct value){.kind = V_INT, .u = r % 3 ? r % 97 : r};
+			else if (keys == 2)
+				e[i].key = (struct value){.kind = V_STR, .str = {words[r % 6], 2}};
+			want[i] = (uint32_t)i;
+		}
+		if (keys)
+			ref_sort(want, e, n, ref_by_key);
+		ref_sort(want, e, n, ref_by_value);
+		got = map_sort_order(&m);
+		if (memcmp(want, got, n * sizeof(*got))) {
+			printf("sort case %d (n=%zu keys=%d signed=%d wide=%d): order differs\n", c, n,
+			       keys, is_signed, wide);
+			bad++;
+		}
+		free(got);
+		free(want);
+		free(e);
+	}
+	printf("sort: %d of 60 cases differ\n", bad);
+	return bad;
 }
