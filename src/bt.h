@@ -208,6 +208,10 @@ struct bt_opts {
 	const char *program_file;
 	char **params; /* $1..$N */
 	int nparams;
+	char **include_dirs; /* -I DIR, searched first */
+	int ninclude_dirs;
+	char **include_files; /* --include FILE, as `#include <FILE>` lines */
+	int ninclude_files;
 	const char *cmd; /* -c */
 	int pid;         /* -p, 0 = none */
 	const char *output_file;

@@ -57,6 +57,7 @@ enum long_opt {
 	OPT_DRY_RUN,
 	OPT_PROMETHEUS,
 	OPT_PROM_MAX_SERIES,
+	OPT_INCLUDE,
 };
 
 static const struct option long_opts[] = {
@@ -74,6 +75,7 @@ static const struct option long_opts[] = {
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"prometheus", required_argument, NULL, OPT_PROMETHEUS},
 	{"prometheus-max-series", required_argument, NULL, OPT_PROM_MAX_SERIES},
+	{"include", required_argument, NULL, OPT_INCLUDE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -96,6 +98,8 @@ static void usage(FILE *f)
 	      "    -o FILE        write output to FILE (implies --plain)\n"
 	      "    -f FORMAT      output format: text (default) or json\n"
 	      "    -B MODE        output buffering: line, full or none\n"
+	      "    -I DIR         add the directory to the include search path\n"
+	      "    --include FILE add an #include file before preprocessing\n"
 	      "    -q             quiet: no \"Attaching N probes...\" line\n"
 	      "    -k, -kk        report errors returned by BPF helpers\n"
 	      "    -v             verbose: libbpf messages, verifier log on failure\n"
@@ -186,8 +190,17 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 
 	/* options may follow the script file (`tracetop x.bt -c cmd`), as with
 	 * bpftrace: getopt permutes; `--` ends the options */
-	while ((opt = getopt_long(argc, argv, "e:lc:p:o:f:B:qkvd:i:hV", long_opts, NULL)) != -1) {
+	/* -I and --include lists: at most argc entries each, freed with cli */
+	o->include_dirs = xcalloc((size_t)argc, sizeof(char *));
+	o->include_files = xcalloc((size_t)argc, sizeof(char *));
+	while ((opt = getopt_long(argc, argv, "e:lc:p:o:f:B:qkvd:i:I:hV", long_opts, NULL)) != -1) {
 		switch (opt) {
+		case 'I':
+			o->include_dirs[o->ninclude_dirs++] = optarg;
+			break;
+		case OPT_INCLUDE:
+			o->include_files[o->ninclude_files++] = optarg;
+			break;
 		case 'e':
 			o->program_text = optarg;
 			break;
@@ -625,34 +638,44 @@ static int run(const struct cli *c, const struct source *src, struct bt_program 
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* everything after the command line; main frees what parse_cli made */
+static int dispatch(struct cli *c, int argc, char **argv)
 {
-	struct cli c = {0};
 	struct source src = {0};
 	struct bt_program prog = {0};
 	char *owned = NULL;
 	int rc;
 
-	rc = parse_cli(argc, argv, &c);
-	if (rc >= 0)
-		return rc;
-	if (c.info)
+	if (c->info)
 		return rt_print_info(stdout) ? 1 : 0;
-	if (c.list) {
+	if (c->list) {
 		const char *glob = optind < argc ? argv[optind] : NULL;
-		if (c.o.program_text)
-			glob = c.o.program_text; /* bpftrace accepts -l -e 'glob' too */
-		return rt_list_probes(glob, c.list_verbose, stdout) ? 1 : 0;
+		if (c->o.program_text)
+			glob = c->o.program_text; /* bpftrace accepts -l -e 'glob' too */
+		return rt_list_probes(glob, c->list_verbose, stdout) ? 1 : 0;
 	}
-	if (load_source(&c.o, &src, &owned))
+	if (load_source(&c->o, &src, &owned))
 		return 1;
-	src.params = c.o.params;
-	src.nparams = c.o.nparams;
+	src.params = c->o.params;
+	src.nparams = c->o.nparams;
 
-	rc = compile(&c.o, &src, &prog);
-	if (!rc && !c.o.dry_run)
-		rc = run(&c, &src, &prog);
+	rc = compile(&c->o, &src, &prog);
+	if (!rc && !c->o.dry_run)
+		rc = run(c, &src, &prog);
 	bt_program_free(&prog);
 	free(owned);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {0};
+	int rc;
+
+	rc = parse_cli(argc, argv, &c);
+	if (rc < 0)
+		rc = dispatch(&c, argc, argv);
+	free(c.o.include_dirs);
+	free(c.o.include_files);
 	return rc;
 }

@@ -266,14 +266,14 @@ static LLVMValueRef call_override(struct cg *cg, struct node *n)
 	return ir_const(cg, 0);
 }
 
-/* cgroup_path(id[, filter]): 16 bytes, the cgroup id then 0; user space
- * turns the id into the path (decode.c). */
+/* cgroup_path(id[, filter]): 16 bytes, the cgroup id then 1 + the format
+ * id holding the filter (0: none); user space names the id (decode.c). */
 static LLVMValueRef call_cgroup_path(struct cg *cg, struct node *n)
 {
 	LLVMValueRef p = ir_alloca(cg, 16, "cgpath");
 
 	ir_store(cg, p, gen_expr(cg, arg(n, 0)), 8);
-	ir_store(cg, ir_gep(cg, p, 8), ir_const(cg, 0), 8);
+	ir_store(cg, ir_gep(cg, p, 8), ir_const(cg, (uint64_t)(n->u.call.fmt_id + 1)), 8);
 	return p;
 }
 

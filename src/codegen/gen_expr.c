@@ -22,6 +22,7 @@ bool cg_is_scalar(const struct type *t)
 	case T_CTX:
 	case T_KSTACK:
 	case T_KSYM:
+	case T_STRERROR:
 	case T_PROBE:
 	case T_USERNAME:
 	case T_COUNT:

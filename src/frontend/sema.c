@@ -329,6 +329,7 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	s.final = true; /* structs and attach points report as they go */
 	sema_parse_structs(&s);
 	sema_collect_consts(&s);
+	sema_includes(&s); /* after the script's own #defines, which win */
 	collect_maps(&s);
 	sema_expand_probes(&s);
 	if (opts && opts->max_probes && s.probes.len > opts->max_probes)

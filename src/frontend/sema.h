@@ -110,6 +110,9 @@ const struct type *stype_clone(struct arena *a, const struct type *t, int depth)
 
 /* sema_consts.c */
 void sema_collect_consts(struct sema *s);
+void sema_define_line(struct sema *s, const char *line, size_t len);
+/* sema_include.c */
+void sema_includes(struct sema *s);
 bool sema_ident_const(struct sema *s, struct node *n);
 
 /* sema_probes.c */

@@ -527,8 +527,11 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		type_args(s, n, 0);
 		if (sema_check_arity(s, n, fn, 1, 2)) {
 			sema_want(s, n, fn, 0, T_INT, false);
-			if (sema_nargs(n) > 1)
-				sema_want(s, n, fn, 1, T_STR, false);
+			/* the filter travels as a string of the format table, like
+			 * strftime's format; its id goes in the value */
+			if (sema_nargs(n) > 1 && sema_want(s, n, fn, 1, T_STR, true) && s->final)
+				n->u.call.fmt_id =
+					sema_add_format(s, EV_TIME, sema_arg(n, 1)->u.str.s, NULL);
 		}
 		return stype_simple(T_CGROUP_PATH);
 	case F_UNWATCH:

@@ -4,8 +4,9 @@
  * bpftrace runs scripts through clang, so macros from headers and the
  * script's own #define lines, and enum values (the script's or the
  * kernel's, from BTF) can be used as identifiers. tracetop has no C
- * preprocessor: it understands `#define NAME <integer or string>` lines
- * and `enum Name { A, B = 5, ... };` definitions in the script, a small
+ * preprocessor: it understands `#define NAME <integer, string or another
+ * macro's name>` lines of the script and of the headers it includes
+ * (sema_include.c), `enum Name { A, B = 5, ... };` definitions, a small
  * table of the header macros bpftrace's own tools use (AF_INET ...), and
  * kernel enumerators through BTF. A known name is folded in place into an
  * N_INT (enums are uint64, as in bpftrace) or N_STR.
@@ -25,7 +26,10 @@ struct sema_const {
 	bool is_str;
 	int64_t ival;
 	const char *sval;
+	const char *alias; /* `#define EWOULDBLOCK EAGAIN`: the other name */
 };
+
+#define ALIAS_DEPTH_MAX 8
 
 static const struct {
 	const char *name;
@@ -80,8 +84,8 @@ static const char *skip_ws(const char *p)
 	return p;
 }
 
-/* "#define NAME value" */
-static void define_line(struct sema *s, const char *line, size_t len)
+/* "#define NAME value": a string, an integer or another macro's name */
+void sema_define_line(struct sema *s, const char *line, size_t len)
 {
 	const char *p = skip_ws(line), *end = line + len;
 
@@ -98,6 +102,15 @@ static void define_line(struct sema *s, const char *line, size_t len)
 		return; /* function-like macros are not supported */
 	const char *name = arena_strndup(s->a, n0, (size_t)(p - n0));
 	p = skip_ws(p);
+	/* a trailing comment is not part of the value (headers have them) */
+	for (const char *c = p; c + 1 < end; c++) {
+		if (*c == '"')
+			break; /* a string value: leave it alone */
+		if (c[0] == '/' && (c[1] == '*' || c[1] == '/')) {
+			end = c;
+			break;
+		}
+	}
 	while (end > p && isspace((unsigned char)end[-1]))
 		end--;
 	if (end - p >= 2 && *p == '"' && end[-1] == '"') {
@@ -107,8 +120,18 @@ static void define_line(struct sema *s, const char *line, size_t len)
 	if (end - p >= 2 && *p == '(' && end[-1] == ')')
 		p++, end--;
 	int64_t v;
-	if (parse_int(p, end, &v))
+	if (parse_int(p, end, &v)) {
 		add(s, name, false, v, NULL);
+		return;
+	}
+	const char *a0 = p;
+	while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
+		p++;
+	if (p == end && a0 < end && !isdigit((unsigned char)*a0)) {
+		add(s, name, false, 0, NULL);
+		((struct sema_const *)s->consts.items[s->consts.len - 1])->alias =
+			arena_strndup(s->a, a0, (size_t)(end - a0));
+	}
 }
 
 /* "enum Name" body: "A, B = 5, C" */
@@ -147,7 +170,7 @@ void sema_collect_consts(struct sema *s)
 {
 	node_foreach(&s->ast->includes, n) {
 		if (n->kind == N_STR)
-			define_line(s, n->u.str.s, n->u.str.len);
+			sema_define_line(s, n->u.str.s, n->u.str.len);
 	}
 	node_foreach(&s->ast->structs, n) {
 		if (n->kind == N_STRUCT_DEF && n->u.struct_def.name &&
@@ -156,16 +179,27 @@ void sema_collect_consts(struct sema *s)
 	}
 }
 
-/* Folds an unknown identifier into its constant; false if not one. */
-bool sema_ident_const(struct sema *s, struct node *n)
+static struct sema_const *find_const(struct sema *s, const char *name, int depth)
 {
-	const char *name = n->u.builtin.name;
-	int64_t v;
-
 	vec_foreach(&s->consts, i) {
 		struct sema_const *c = s->consts.items[i];
 		if (strcmp(c->name, name))
 			continue;
+		if (c->alias)
+			return depth < ALIAS_DEPTH_MAX ? find_const(s, c->alias, depth + 1) : NULL;
+		return c;
+	}
+	return NULL;
+}
+
+/* Folds an unknown identifier into its constant; false if not one. */
+bool sema_ident_const(struct sema *s, struct node *n)
+{
+	const char *name = n->u.builtin.name;
+	struct sema_const *c = find_const(s, name, 0);
+	int64_t v;
+
+	if (c) {
 		if (c->is_str) {
 			n->kind = N_STR;
 			n->u.str.s = c->sval;

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -303,9 +304,17 @@ void decode_value(struct rt *rt, struct arena *a, const struct type *t, const ui
 	case T_TIMESTAMP:
 		decode_timestamp(rt, a, b, out);
 		return;
-	case T_CGROUP_PATH:
-		set_strf(a, out, "%llu", (unsigned long long)load_uint(b, 8));
+	case T_CGROUP_PATH: {
+		/* the id, then 1 + the format id of the filter (0: none) */
+		uint64_t fid = load_uint(b + 8, 8);
+		const char *filter =
+			fid && fid - 1 < rt->prog->nformats ? rt->prog->formats[fid - 1].fmt : NULL;
+		char *path = rt_cgroup_path(load_uint(b, 8), filter);
+
+		set_str(a, out, path, strlen(path));
+		free(path);
 		return;
+	}
 	case T_STRERROR: {
 		const char *s = strerror((int)load_uint(b, t->size ? t->size : 8));
 

@@ -116,6 +116,9 @@ int maps_zero(struct rt *rt, size_t idx);
 void decode_value(struct rt *rt, struct arena *a, const struct type *t, const uint8_t *bytes,
 		  struct value *out);
 
+/* cgroup.c: cgroup_path()'s text, "name:/path,..." (heap); filter may be NULL */
+char *rt_cgroup_path(uint64_t id, const char *filter);
+
 /* child.c */
 int child_spawn(struct rt *rt, const char *cmd);
 int child_watch_pid(struct rt *rt, int pid);
