@@ -95,7 +95,7 @@ static bool sorted_by_value(const struct map_snapshot *m)
  */
 struct sort_item {
 	uint64_t num;
-	uint64_t key;
+	uint64_t key[2]; /* an integer key, or a tuple of one or two integers */
 	uint32_t idx;
 };
 
@@ -114,7 +114,8 @@ static int cmp_item(const void *pa, const void *pb, void *arg)
 		return a->num < b->num ? -1 : 1;
 	if (c->by_key) {
 		if (c->int_keys)
-			r = cmp_u64(a->key, b->key);
+			r = a->key[0] != b->key[0] ? cmp_u64(a->key[0], b->key[0])
+						   : cmp_u64(a->key[1], b->key[1]);
 		else
 			r = value_compare(&c->entries[a->idx].key, &c->entries[b->idx].key);
 		if (r)
@@ -124,10 +125,11 @@ static int cmp_item(const void *pa, const void *pb, void *arg)
 }
 
 /*
- * Integer keys: an LSD radix sort of the items by key, then by number (11
- * bits a pass, stable, so equal items keep their index order), skipping
- * the passes whose digit is the same in every item: 100,000 file
- * descriptors counted once each take two passes.
+ * Integer keys (or tuples of two): an LSD radix sort of the items by the
+ * key's last word, its first word, then the number (11 bits a pass,
+ * stable, so equal items keep their index order), skipping the passes
+ * whose digit is the same in every item: 100,000 file descriptors counted
+ * once each take two passes.
  */
 #define RADIX_BITS 11
 #define RADIX_SIZE (1u << RADIX_BITS)
@@ -135,14 +137,16 @@ static int cmp_item(const void *pa, const void *pb, void *arg)
 
 static uint32_t digit(const struct sort_item *it, unsigned pass)
 {
-	uint64_t v = pass < RADIX_DIGITS ? it->key : it->num;
+	uint64_t v = pass < RADIX_DIGITS	  ? it->key[1]
+		     : pass < 2 * RADIX_DIGITS ? it->key[0]
+					       : it->num;
 
 	return (uint32_t)(v >> ((pass % RADIX_DIGITS) * RADIX_BITS)) & (RADIX_SIZE - 1);
 }
 
 static void radix_sort(struct sort_item *items, size_t n, bool by_value)
 {
-	unsigned npass = by_value ? 2 * RADIX_DIGITS : RADIX_DIGITS;
+	unsigned npass = by_value ? 3 * RADIX_DIGITS : 2 * RADIX_DIGITS;
 	uint32_t(*count)[RADIX_SIZE] = xcalloc(npass, sizeof(*count));
 	struct sort_item *tmp = xmalloc(n * sizeof(*tmp)), *src = items, *dst = tmp;
 
@@ -171,6 +175,28 @@ static void radix_sort(struct sort_item *items, size_t n, bool by_value)
 	free(count);
 }
 
+/* k as key words, when it has the shape (kind, length) of the first key
+ * and is an integer or a tuple of one or two integers */
+static bool key_words(const struct value *k, const struct value *first, uint64_t w[2])
+{
+	w[0] = w[1] = 0;
+	if (k->kind != first->kind)
+		return false;
+	if (k->kind == V_INT) {
+		w[0] = k->u;
+		return true;
+	}
+	if (k->kind != V_TUPLE || k->tuple.n != first->tuple.n || k->tuple.n < 1 ||
+	    k->tuple.n > 2)
+		return false;
+	for (size_t i = 0; i < k->tuple.n; i++) {
+		if (k->tuple.elems[i].kind != V_INT)
+			return false;
+		w[i] = k->tuple.elems[i].u;
+	}
+	return true;
+}
+
 uint32_t *map_sort_order(const struct map_snapshot *m)
 {
 	uint32_t *order = xmalloc((m->n ? m->n : 1) * sizeof(*order));
@@ -194,10 +220,11 @@ uint32_t *map_sort_order(const struct map_snapshot *m)
 		items[i].num = sort_number(&e->val, &is_signed);
 		if (is_signed)
 			items[i].num ^= 1ull << 63;
-		items[i].key = c.by_key ? e->key.u : 0;
 		items[i].idx = (uint32_t)i;
-		if (e->key.kind != V_INT)
+		if (!key_words(&e->key, &m->entries[0].key, items[i].key))
 			c.int_keys = false;
+		if (!c.by_key)
+			items[i].key[0] = items[i].key[1] = 0;
 	}
 	if (c.int_keys || !c.by_key)
 		radix_sort(items, m->n, c.by_value);

@@ -300,7 +300,7 @@ int units_sort(void)
 
 	for (int c = 0; c < 60; c++) {
 		size_t n = 1 + (size_t)(rand_r(&seed) % 700);
-		int keys = c % 3;          /* 0 none, 1 int, 2 string */
+		int keys = c % 4;          /* 0 none, 1 int, 2 string, 3 (int, int) */
 		bool is_signed = c % 2;    /* sum of signed values */
 		bool wide = (c / 6) % 2;   /* values over the whole u64 range */
 		struct map_snapshot m = {.name = "@", .agg = AGG_SUM, .has_keys = keys != 0, .n = n};
@@ -319,6 +319,13 @@ int units_sort(void)
 				e[i].key = (struct value){.kind = V_INT, .u = r % 3 ? r % 97 : r};
 			else if (keys == 2)
 				e[i].key = (struct value){.kind = V_STR, .str = {words[r % 6], 2}};
+			else if (keys == 3) {
+				struct value *el = calloc(2, sizeof(*el));
+
+				el[0] = (struct value){.kind = V_INT, .u = r % 3};
+				el[1] = (struct value){.kind = V_INT, .u = r % 7 ? r % 11 : r};
+				e[i].key = (struct value){.kind = V_TUPLE, .tuple = {el, NULL, 2}};
+			}
 			want[i] = (uint32_t)i;
 		}
 		if (keys)
@@ -332,6 +339,8 @@ int units_sort(void)
 		}
 		free(got);
 		free(want);
+		for (size_t i = 0; keys == 3 && i < n; i++)
+			free(e[i].key.tuple.elems);
 		free(e);
 	}
 	printf("sort: %d of 60 cases differ\n", bad);
