@@ -276,6 +276,13 @@ struct bt_probe {
 	uint64_t freq_hz;
 	uint64_t count;
 	int pid; /* uprobes: restrict to pid (-p), 0 = all */
+	/* kprobe/kretprobe only: this kernel has no kprobes, so sema compiled
+	 * the probe as fentry/fexit (same `probe` name, arg0..N and retval
+	 * read from the trampoline's argument slots) */
+	bool as_fentry;
+	/* kprobe/kretprobe only: why it could not run as fentry here (static
+	 * text, not freed), or NULL */
+	const char *no_fentry;
 };
 
 enum map_agg {
@@ -389,6 +396,8 @@ struct bt_program {
 	const char *kstack_map;    /* ELF name of the stack trace map, or NULL */
 	const char *ustack_map;
 	bool needs_cpid;           /* the program reads cpid */
+	char **notes;              /* lines printed under -v before attaching (xmalloc'd) */
+	size_t nnotes;
 	struct arena types;        /* owns the types the program points to */
 	/* sema_maps.c, for the metrics exporter: nmaps entries in prog->maps
 	 * order (allocated in types), or NULL */

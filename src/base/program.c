@@ -28,6 +28,9 @@ void bt_program_free(struct bt_program *p)
 		free(p->formats[i].fmt);
 	for (size_t i = 0; i < p->nerrors; i++)
 		free(p->errors[i].msg);
+	for (size_t i = 0; i < p->nnotes; i++)
+		free(p->notes[i]);
+	free(p->notes);
 	free(p->probes);
 	free(p->maps);
 	free(p->formats);

@@ -28,11 +28,17 @@ static const struct {
 
 static const uint32_t arg_regs[] = {112, 104, 96, 88, 72, 64}; /* di si dx cx r8 r9 */
 
-static bool regs_ctx(enum probe_kind k)
+static bool regs_kind(enum probe_kind k)
 {
 	return k == PK_KPROBE || k == PK_KRETPROBE || k == PK_UPROBE || k == PK_URETPROBE ||
 	       k == PK_PROFILE || k == PK_INTERVAL || k == PK_SOFTWARE || k == PK_HARDWARE ||
 	       k == PK_USDT || k == PK_WATCHPOINT;
+}
+
+/* Is ctx a struct pt_regs? Not for a kprobe compiled as fentry/fexit. */
+static bool regs_ctx(const struct probe_fn *fn)
+{
+	return regs_kind(fn->kind) && !fn->as_fentry;
 }
 
 LLVMValueRef gen_probe_arg(struct cg *cg, int i)
@@ -41,7 +47,12 @@ LLVMValueRef gen_probe_arg(struct cg *cg, int i)
 
 	if (k == PK_USDT)
 		return gen_usdt_arg(cg, i);
-	if (regs_ctx(k)) {
+	/* a kprobe run as fentry: the trampoline saved nargs u64 slots (past
+	 * them a kprobe would read a stale register; the verifier allows no
+	 * load there) */
+	if (cg->pfn->as_fentry && (i < 0 || i >= cg->pfn->nargs))
+		return ir_const(cg, 0);
+	if (regs_ctx(cg->pfn)) {
 		if (i < 0 || (size_t)i >= ARRAY_SIZE(arg_regs))
 			return ir_const(cg, 0);
 		return ir_ctx_load(cg, arg_regs[i], 8, false);
@@ -52,7 +63,10 @@ LLVMValueRef gen_probe_arg(struct cg *cg, int i)
 
 LLVMValueRef gen_retval(struct cg *cg)
 {
-	if (regs_ctx(cg->pfn->kind))
+	if (cg->pfn->as_fentry) /* fexit: the return value follows the arguments */
+		return cg->pfn->ret_void ? ir_const(cg, 0)
+					 : ir_ctx_load(cg, 8 * (uint32_t)cg->pfn->nargs, 8, false);
+	if (regs_ctx(cg->pfn))
 		return ir_ctx_load(cg, 80, 8, false);
 	if (cg->pfn->kind == PK_FEXIT && cg->pfn->args)
 		return ir_ctx_load(cg, 8 * cg->pfn->args->count, 8, false);
@@ -62,7 +76,7 @@ LLVMValueRef gen_retval(struct cg *cg)
 LLVMValueRef gen_reg(struct cg *cg, const char *name, struct span sp)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(pt_regs); i++)
-		if (!strcmp(pt_regs[i].name, name) && regs_ctx(cg->pfn->kind))
+		if (!strcmp(pt_regs[i].name, name) && regs_ctx(cg->pfn))
 			return ir_ctx_load(cg, pt_regs[i].off, 8, false);
 	cg_error(cg, sp, "reg() of this register in this probe");
 	return ir_const(cg, 0);

@@ -31,8 +31,13 @@ const char *gen_section_name(struct cg *cg, const struct probe_fn *fn)
 	case PK_RAWTRACEPOINT:
 		return arena_printf(a, "raw_tp/%s", func);
 	case PK_KPROBE:
+		/* no kprobes here: sema made it fentry (libbpf finds the BTF id) */
+		if (fn->as_fentry)
+			return arena_printf(a, "fentry/%s", func);
 		return arena_printf(a, "kprobe/%s", func);
 	case PK_KRETPROBE:
+		if (fn->as_fentry)
+			return arena_printf(a, "fexit/%s", func);
 		return arena_printf(a, "kretprobe/%s", func);
 	case PK_FENTRY:
 		return arena_printf(a, "fentry/%s", func);

@@ -422,6 +422,11 @@ struct probe_fn {
 				     own nodes for fns[0], a sema-made copy for the others */
 	struct sema_var *vars;    /* by var_id */
 	size_t nvars;
+	/* a kprobe/kretprobe compiled as fentry/fexit (bt_probe.as_fentry):
+	 * argN is ctx slot N (0 past nargs), kretprobe's retval slot nargs */
+	bool as_fentry;
+	int nargs;     /* the function's parameter count (BTF) */
+	bool ret_void; /* the function returns nothing: retval reads 0 */
 };
 
 struct probe_info {

@@ -310,6 +310,11 @@ static void fill_program(struct sema *s)
 		struct bt_probe *bp = s->probes.items[i];
 		prog->probes[i] = *bp; /* strings already heap copies */
 	}
+	prog->nnotes = s->notes.len;
+	prog->notes = xcalloc(prog->nnotes ? prog->nnotes : 1, sizeof(*prog->notes));
+	vec_foreach(&s->notes, i)
+		prog->notes[i] = s->notes.items[i];
+	s->notes.len = 0;
 }
 
 static void uses_cpid(struct sema *s, struct node *n, void *arg)
@@ -368,6 +373,9 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	vec_free(&s.str_params);
 	sema_btf_close(&s);
 	vec_free(&s.probes);
+	vec_foreach(&s.notes, i)
+		free(s.notes.items[i]);
+	vec_free(&s.notes);
 	vec_free(&s.vars);
 	return d->nerr == nerr0 ? 0 : -1;
 }

@@ -52,6 +52,10 @@ struct sema {
 
 	struct kbtf *kb;
 	bool kb_tried;
+	/* how kprobes run here, decided once on the first kprobe (kfeat.c) */
+	enum { KPROBE_MODE_UNKNOWN, KPROBE_MODE_KPROBE, KPROBE_MODE_FENTRY, KPROBE_MODE_NONE }
+		kprobe_mode;
+	struct vec notes; /* char * (xmalloc'd): prog->notes, shown under -v */
 
 	struct vec maps;       /* struct sema_map * */
 	struct vec formats;    /* struct bt_format * (final pass) */
@@ -80,6 +84,16 @@ bool sema_err(struct sema *s, struct span sp, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sema_warn(struct sema *s, struct span sp, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* sema_kfallback.c: kprobes on a kernel without them (see the file) */
+/* NULL when the attach point runs as it is (kprobes here) or as fentry;
+ * otherwise why it cannot run at all (static text) */
+const char *sema_kprobe_fallback(struct sema *s, const struct attach_point *ap, bool uses_regs,
+				 bool uses_override);
+bool sema_kprobe_mode_fentry(struct sema *s); /* no kprobes, fentry works */
+/* func is a BTF function: its parameter count and whether it returns void */
+bool sema_fentry_func(struct sema *s, const char *func, int *nargs, bool *ret_void);
+void sema_note(struct sema *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* sema_types.c */
 const struct type *stype_int(bool is_signed, uint32_t size);

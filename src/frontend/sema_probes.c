@@ -116,22 +116,34 @@ bool sema_kind_is(const struct sema *s, enum probe_kind k)
 	return s->fn && s->fn->kind == k;
 }
 
-/* Which builtins the body reads, by name (resolution comes later). */
+/* Which builtins and calls the body uses, by name (resolution comes
+ * later): regs and override keep a kprobe from running as fentry. */
 struct uses {
-	bool probe, args;
+	bool probe, args, regs, override;
 };
 
 static void find_uses(struct sema *s, struct node *n, void *arg)
 {
 	struct uses *u = arg;
+	const char *nm;
 
 	(void)s;
+	if (n->kind == N_CALL && n->u.call.name) {
+		if (!strcmp(n->u.call.name, "reg"))
+			u->regs = true;
+		else if (!strcmp(n->u.call.name, "override"))
+			u->override = true;
+		return;
+	}
 	if (n->kind != N_BUILTIN || !n->u.builtin.name)
 		return;
-	if (!strcmp(n->u.builtin.name, "probe"))
+	nm = n->u.builtin.name;
+	if (!strcmp(nm, "probe"))
 		u->probe = true;
-	else if (!strcmp(n->u.builtin.name, "args"))
+	else if (!strcmp(nm, "args"))
 		u->args = true;
+	else if (!strcmp(nm, "ctx") || !strncmp(nm, "sarg", 4))
+		u->regs = true;
 }
 
 /* [A-Za-z0-9_] only, short enough to read in bpftool */
@@ -311,11 +323,10 @@ static bool expand_usdt(struct sema *s, const struct attach_point *ap)
 	return s->probes.len > before;
 }
 
-/* fentry:func* against the kernel's BTF function list */
 /* Kernel function wildcards: fentry/fexit against BTF; kprobes against
  * available_filter_functions ("name" or "name [module]") when readable,
- * else BTF. */
-static bool expand_kfunc(struct sema *s, const struct attach_point *ap)
+ * else BTF; kprobes run as fentry (btf_only) keep the functions BTF has. */
+static bool expand_kfunc(struct sema *s, const struct attach_point *ap, bool btf_only)
 {
 	struct vec funcs = {0};
 	struct attach_point one = *ap;
@@ -331,6 +342,8 @@ static bool expand_kfunc(struct sema *s, const struct attach_point *ap)
 		bool dup = false;
 
 		if (!glob_match(ap->func, name))
+			continue;
+		if (btf_only && !sema_fentry_func(s, name, NULL, NULL))
 			continue;
 		for (size_t k = before; k < s->probes.len && !dup; k++)
 			dup = !strcmp(((struct bt_probe *)s->probes.items[k])->func, name);
@@ -354,6 +367,22 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 	size_t first = s->probes.len;
 	struct vec targets = {0}; /* "cat:event" for expanded tracepoints */
 	bool per_target = false;
+	bool kprobe = ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE;
+	/* one fentry program per function: its BTF id is fixed at load */
+	bool fentry = ap->kind == PK_FENTRY || ap->kind == PK_FEXIT;
+	const char *no_fentry = NULL;
+
+	if (kprobe) {
+		no_fentry = sema_kprobe_fallback(s, ap, u->regs, u->override);
+		if (!no_fentry && sema_kprobe_mode_fentry(s)) {
+			fentry = true;
+			if (!ap->has_wildcard && !sema_fentry_func(s, ap->func, NULL, NULL)) {
+				no_fentry = "it cannot run as fentry: its function is not in the "
+					    "kernel's BTF";
+				fentry = false;
+			}
+		}
+	}
 
 	if (ap->kind == PK_BEGIN || ap->kind == PK_END) {
 		bool *seen = ap->kind == PK_BEGIN ? &s->have_begin : &s->have_end;
@@ -394,17 +423,32 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 		if (!expand_usdt(s, ap))
 			return;
 		per_target = true; /* each site: its own argument locations */
-	} else if ((ap->kind == PK_FENTRY || ap->kind == PK_FEXIT || ap->kind == PK_KPROBE ||
-		    ap->kind == PK_KRETPROBE) &&
-		   ap->has_wildcard) {
-		if (!expand_kfunc(s, ap))
+	} else if ((fentry || kprobe) && ap->has_wildcard) {
+		if (!expand_kfunc(s, ap, kprobe && fentry))
 			return;
-		per_target = u->probe || u->args;
+		per_target = u->probe || u->args || fentry;
 	} else {
 		probe_new(s, ap, full_name(s, ap));
 	}
 	size_t last = s->probes.len;
 	size_t nfn = per_target ? last - first : 1;
+	for (size_t k = first; kprobe && k < last; k++) {
+		struct bt_probe *bp = s->probes.items[k];
+		bp->as_fentry = fentry;
+		bp->no_fentry = no_fentry;
+	}
+	if (kprobe && fentry && last > first) {
+		const char *as = arena_printf(s->a, "%s:%s",
+					      ap->kind == PK_KPROBE ? "fentry" : "fexit", ap->func);
+		if (ap->has_wildcard)
+			sema_note(s,
+				  "%s runs as %s (this kernel has no kprobes; fentry works): %zu "
+				  "functions in BTF",
+				  full_name(s, ap), as, last - first);
+		else
+			sema_note(s, "%s runs as %s (this kernel has no kprobes; fentry works)",
+				  full_name(s, ap), as);
+	}
 	for (size_t i = 0; i < nfn && last > first; i++) {
 		struct probe_fn *fn = arena_alloc(s->a, sizeof(*fn));
 		fn->kind = ap->kind;
@@ -428,6 +472,10 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 		free(pn);
 		if (ap->kind == PK_TRACEPOINT && u->args && fn->probe_hi - fn->probe_lo == 1)
 			fn->args = tp_args(s, bp0->target, bp0->func, ap->span);
+		if (kprobe && fentry) {
+			fn->as_fentry = true;
+			sema_fentry_func(s, bp0->func, &fn->nargs, &fn->ret_void);
+		}
 		vec_push(fns, fn);
 	}
 	vec_foreach(&targets, i)

@@ -3,13 +3,23 @@
  * the kernel has neither.
  *
  * kprobes attach through libbpf's perf-event kprobe (PMU "kprobe", or the
- * legacy kprobe_events file). When the kernel is built without kprobes,
- * neither exists: say so, and point at tracepoints. fentry/fexit programs
- * are attached through BPF trampolines; a kernel without them refuses to
- * load the program at all, so that message comes from the load error
- * (attach_load_hint), not from here.
+ * legacy kprobe_events file). A wildcard whose functions share one program
+ * (the body does not read `probe`) attaches with one kprobe_multi link
+ * when the kernel has them (kfeat.c, probed once per run): the program
+ * must then be loaded for that attach type, so kprobe_plan runs before the
+ * load. bpftrace counts such a wildcard as one probe in "Attaching N
+ * probes...", and so do we; `func` is bpf_get_func_ip, the function's
+ * address in both ways of attaching.
+ *
+ * Without kprobes, sema compiled what it could as fentry/fexit
+ * (bt_probe.as_fentry); kprobe_check refuses the rest before anything is
+ * loaded, naming the probe, CONFIG_KPROBES and why fentry cannot stand in.
+ * fentry/fexit programs are attached through BPF trampolines; a kernel
+ * without them refuses to load the program at all, so that message comes
+ * from the load error (attach_load_hint), not from here.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,33 +29,117 @@
 #define ENOTSUPP 524 /* kernel-internal; what a missing trampoline returns */
 #endif
 
-static bool kernel_has_kprobes(void)
+static bool is_kprobe(const struct bt_probe *p)
 {
-	const char *tfs = tracefs_path();
-	char path[512];
-
-	if (access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0)
-		return true;
-	if (!tfs)
-		return false;
-	snprintf(path, sizeof(path), "%s/kprobe_events", tfs);
-	return access(path, F_OK) == 0;
+	return p->kind == PK_KPROBE || p->kind == PK_KRETPROBE;
 }
 
-int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog)
+int kprobe_check(struct rt *rt)
+{
+	for (size_t i = 0; i < rt->prog->nprobes; i++) {
+		const struct bt_probe *p = &rt->prog->probes[i];
+
+		if (!is_kprobe(p) || p->as_fentry)
+			continue;
+		if (kfeat_kprobes())
+			return 0;
+		fprintf(stderr,
+			"ERROR: %s: this kernel has no kprobes (CONFIG_KPROBES is off)%s%s; a "
+			"tracepoint (tracetop -l 'tracepoint:*') or rawtracepoint may work\n",
+			p->name, p->no_fentry ? ", and " : "", p->no_fentry ? p->no_fentry : "");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* Probes i.. sharing one kprobe program that kprobe_multi can attach at
+ * once: plain functions of vmlinux (no offset, no module). */
+static size_t multi_group(const struct bt_program *prog, size_t i)
+{
+	const struct bt_probe *p = &prog->probes[i];
+	size_t j = i;
+
+	while (j < prog->nprobes && is_kprobe(&prog->probes[j]) && !prog->probes[j].as_fentry &&
+	       !prog->probes[j].offset && !(prog->probes[j].target && *prog->probes[j].target) &&
+	       !strcmp(prog->probes[j].prog_name, p->prog_name))
+		j++;
+	return j - i;
+}
+
+int kprobe_plan(struct rt *rt)
+{
+	const struct bt_program *prog = rt->prog;
+
+	rt->nshown = prog->nprobes;
+	for (size_t i = 0; i < prog->nprobes;) {
+		size_t n = multi_group(prog, i);
+		struct bpf_program *bp;
+
+		if (n < 2) {
+			i++;
+			continue;
+		}
+		if (rt->kprobe_multi < 0)
+			rt->kprobe_multi = kfeat_kprobe_multi();
+		if (!rt->kprobe_multi)
+			return 0;
+		bp = bpf_object__find_program_by_name(rt->obj, prog->probes[i].prog_name);
+		if (!bp || bpf_program__set_expected_attach_type(bp, BPF_TRACE_KPROBE_MULTI))
+			return -EINVAL;
+		if (!rt->kmulti)
+			rt->kmulti = xcalloc(prog->nprobes, sizeof(*rt->kmulti));
+		rt->kmulti[i] = n;
+		rt->nshown -= n - 1;
+		i += n;
+	}
+	return 0;
+}
+
+/* One link for the n functions of probes p[0..n). */
+static int attach_multi(struct rt *rt, const struct bt_probe *p, size_t n, struct bpf_program *prog)
+{
+	const char **syms = xcalloc(n, sizeof(*syms));
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, opts, .syms = syms, .cnt = n,
+		    .retprobe = p->kind == PK_KRETPROBE);
+	struct bpf_link *link;
+	int err;
+
+	for (size_t i = 0; i < n; i++)
+		syms[i] = p[i].func;
+	link = bpf_program__attach_kprobe_multi_opts(prog, NULL, &opts);
+	err = link ? 0 : -errno;
+	free(syms);
+	if (!link) {
+		fprintf(stderr,
+			"ERROR: %s: attaching %zu functions with one kprobe_multi link failed: "
+			"%s%s\n",
+			p->name, n, strerror(-err),
+			err == -ESRCH || err == -ENOENT
+				? " (a function is not traceable: tracetop -l 'kprobe:*' lists "
+				  "what can be probed)"
+				: "");
+		return err;
+	}
+	rt_add_link(rt, link);
+	return 0;
+}
+
+int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog,
+		  size_t *consumed)
 {
 	LIBBPF_OPTS(bpf_kprobe_opts, opts, .offset = p->offset,
 		    .retprobe = p->kind == PK_KRETPROBE);
+	size_t i = (size_t)(p - rt->prog->probes);
 	char func[256];
 	struct bpf_link *link;
 	int err;
 
-	if (!kernel_has_kprobes()) {
-		fprintf(stderr,
-			"ERROR: %s: this kernel has no kprobes (CONFIG_KPROBES is off); "
-			"a tracepoint (tracetop -l 'tracepoint:*') or rawtracepoint may work\n",
-			p->name);
-		return -EOPNOTSUPP;
+	*consumed = 1;
+	if (p->as_fentry)
+		return attach_fentry(rt, p, prog);
+	if (rt->kmulti && rt->kmulti[i] > 1) {
+		*consumed = rt->kmulti[i];
+		return attach_multi(rt, p, rt->kmulti[i], prog);
 	}
 	/* libbpf takes "module:func" for module functions */
 	if (p->target && *p->target)
@@ -103,6 +197,13 @@ const char *attach_load_hint(const struct bt_probe *p, int err)
 		return NULL;
 	case PK_KPROBE:
 	case PK_KRETPROBE:
+		if (p->as_fentry)
+			return err == -ESRCH || err == -ENOENT
+				       ? "no such kernel function in BTF (this kernel has no "
+					 "kprobes: "
+					 "the kprobe runs as fentry)"
+				       : "this kernel has no kprobes, and it refuses to load the "
+					 "fentry program that would stand in for this kprobe";
 		if (err == -EPERM || err == -EINVAL)
 			return "this kernel cannot load kprobe programs (CONFIG_KPROBES or "
 			       "CONFIG_BPF_EVENTS is off); a tracepoint may work";

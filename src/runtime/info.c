@@ -2,10 +2,9 @@
  * info.c - `tracetop --info`: what this kernel can do for a tracer.
  *
  * Every line is a real probe of the running kernel, not a version guess:
- * libbpf's feature probes for program and map types and helpers, a test
- * load of an fentry program against a BTF function (the load is what fails
- * on kernels without BPF trampolines), and the presence of the kprobe PMU
- * or kprobe_events for kprobes.
+ * libbpf's feature probes for program and map types and helpers, and
+ * kfeat.c's tries of kprobes, fentry and kprobe_multi links (the same
+ * answers sema and the runtime act on).
  */
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
@@ -24,53 +23,6 @@
 static const char *yes_no(bool b)
 {
 	return b ? "yes" : "no";
-}
-
-static bool has_kprobes(void)
-{
-	char path[512];
-	const char *tfs = tracefs_path();
-
-	if (access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0)
-		return true;
-	if (!tfs)
-		return false;
-	snprintf(path, sizeof(path), "%s/kprobe_events", tfs);
-	return access(path, F_OK) == 0;
-}
-
-/* Load "r0 = 0; exit" as fentry on a function BTF knows: the kernel refuses
- * tracing programs entirely when it has no trampolines. */
-static bool can_load_fentry(void)
-{
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	struct bpf_insn insns[] = {
-		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
-		{.code = BPF_JMP | BPF_EXIT},
-	};
-	bool ok = false;
-
-	if (!vmlinux)
-		return false;
-	int id = btf__find_by_name_kind(vmlinux, "vfs_read", BTF_KIND_FUNC);
-	if (id > 0) {
-		LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
-			    .attach_btf_id = (__u32)id);
-		int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "tt_probe_fentry", "GPL", insns,
-				       ARRAY_SIZE(insns), &opts);
-		if (fd >= 0) {
-			ok = true;
-			close(fd);
-		}
-	}
-	btf__free(vmlinux);
-	return ok;
-}
-
-static bool has_kprobe_multi(void)
-{
-	/* kprobe_multi links need kprobes too; the attach type exists from 5.18 */
-	return has_kprobes() && libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) == 1;
 }
 
 /* a hardware counter that can really be opened, not just a PMU directory */
@@ -152,9 +104,9 @@ int rt_print_info(FILE *out)
 			yes_no(libbpf_probe_bpf_map_type(maps[i].type, NULL) == 1));
 
 	fprintf(out, "\nProbe types\n");
-	fprintf(out, "  kprobe: %s\n", yes_no(has_kprobes()));
-	fprintf(out, "  kprobe_multi: %s\n", yes_no(has_kprobe_multi()));
-	fprintf(out, "  fentry/fexit: %s\n", yes_no(can_load_fentry()));
+	fprintf(out, "  kprobe: %s\n", yes_no(kfeat_kprobes()));
+	fprintf(out, "  kprobe_multi: %s\n", yes_no(kfeat_kprobe_multi()));
+	fprintf(out, "  fentry/fexit: %s\n", yes_no(kfeat_fentry()));
 	fprintf(out, "  tracepoint: %s\n",
 		yes_no(libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, NULL) == 1));
 	fprintf(out, "  rawtracepoint: %s\n",

@@ -238,6 +238,7 @@ int rt_open(struct rt **out, struct bt_program *prog, const struct bt_opts *opts
 	rt->epfd = -1;
 	rt->idle_epfd = -1;
 	rt->lost_fd = -1;
+	rt->kprobe_multi = -1;
 	rt->child.go_fd = -1;
 	rt->child.pidfd = -1;
 	sigprocmask(SIG_BLOCK, NULL, &rt->caller_mask);
@@ -265,6 +266,10 @@ int rt_open(struct rt **out, struct bt_program *prog, const struct bt_opts *opts
 		goto err_free;
 	}
 	err = find_programs(rt);
+	if (!err)
+		err = kprobe_check(rt);
+	if (!err)
+		err = kprobe_plan(rt);
 	if (err)
 		goto err_close;
 	err = bpf_object__load(rt->obj);
@@ -307,6 +312,7 @@ err_close:
 err_free:
 	print_rt = NULL;
 	sb_free(&rt->libbpf_log);
+	free(rt->kmulti);
 	free(rt->map_fds);
 	free(rt->map_zeroed);
 	free(rt);
@@ -336,10 +342,11 @@ static bool caller_signal_pending(const sigset_t *set)
 	return false;
 }
 
-static int attach_one(struct rt *rt, const struct bt_probe *p)
+static int attach_one(struct rt *rt, const struct bt_probe *p, size_t *consumed)
 {
 	struct bpf_program *bp = bpf_object__find_program_by_name(rt->obj, p->prog_name);
 
+	*consumed = 1;
 	switch (p->kind) {
 	case PK_TRACEPOINT:
 		return attach_tracepoint(rt, p, bp);
@@ -352,7 +359,7 @@ static int attach_one(struct rt *rt, const struct bt_probe *p)
 		return attach_perf(rt, p, bp);
 	case PK_KPROBE:
 	case PK_KRETPROBE:
-		return attach_kprobe(rt, p, bp);
+		return attach_kprobe(rt, p, bp, consumed);
 	case PK_FENTRY:
 	case PK_FEXIT:
 		return attach_fentry(rt, p, bp);
@@ -376,8 +383,10 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 	int err;
 
 	print_rt = rt;
+	for (size_t i = 0; rt->opts && rt->opts->verbose && i < rt->prog->nnotes; i++)
+		fprintf(stderr, "%s\n", rt->prog->notes[i]);
 	if (sink && sink->attached)
-		sink->attached(sink->ctx, rt->prog->nprobes);
+		sink->attached(sink->ctx, rt->nshown);
 	/* an attach error on stderr must not overtake this line */
 	if (sink && sink->flush)
 		sink->flush(sink->ctx);
@@ -393,12 +402,12 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 	 * (the caller sees its flag next and stops us as usual) */
 	caller_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	for (size_t i = 0; i < rt->prog->nprobes && !rt->exit_requested; i++) {
+	for (size_t i = 0, n = 1; i < rt->prog->nprobes && !rt->exit_requested; i += n) {
 		const struct bt_probe *p = &rt->prog->probes[i];
 
 		if (caller_signal_pending(&block))
 			break;
-		err = attach_one(rt, p);
+		err = attach_one(rt, p, &n);
 		if (err) {
 			sigprocmask(SIG_SETMASK, &old, NULL);
 			goto err_detach;
@@ -570,6 +579,7 @@ void rt_close(struct rt *rt)
 	syms_free(rt->syms);
 	bpf_object__close(rt->obj);
 	free(rt->links);
+	free(rt->kmulti);
 	free(rt->slow_fds);
 	free(rt->map_fds);
 	free(rt->map_zeroed);

@@ -42,6 +42,9 @@ struct rt {
 	struct bpf_link **links; /* every attached link (a profile probe has one per CPU) */
 	size_t nlinks, links_cap;
 	size_t nattached; /* attach points, as bpftrace counts them */
+	size_t nshown;    /* "Attaching N probes...": a kprobe_multi wildcard counts once */
+	size_t *kmulti;   /* per probe: n > 1 when it starts a kprobe_multi group of n, or NULL */
+	int kprobe_multi; /* the kernel has kprobe_multi links: -1 not probed yet */
 	int *slow_fds;    /* perf events whose last close waits for RCU (see detach.c) */
 	size_t nslow, slow_cap;
 
@@ -83,7 +86,15 @@ void rt_keep_slow_fd(struct rt *rt, int fd);
 int attach_tracepoint(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
 int attach_rawtracepoint(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
 int attach_perf(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
-int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
+/* attach_kprobe.c: *consumed = how many probes (from p on) the call
+ * attached: a kprobe_multi group attaches at once */
+int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog,
+		  size_t *consumed);
+/* before the load: refuse kprobes on a kernel without them (sema made
+ * fentry what it could), then pick the kprobe_multi groups (their
+ * programs load for that attach type) and count rt->nshown */
+int kprobe_check(struct rt *rt);
+int kprobe_plan(struct rt *rt);
 int attach_fentry(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
 int attach_uprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
 int attach_unsupported(struct rt *rt, const struct bt_probe *p);

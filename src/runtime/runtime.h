@@ -42,6 +42,14 @@ int rt_event_fd(const struct rt *rt);
  * BTF, ring buffer, ...); returns 0 or -errno */
 int rt_print_info(FILE *out);
 
+/* kfeat.c: kernel probe mechanisms this kernel and process can use, each
+ * a real try (a PMU or kprobe_events to write, an fentry program that
+ * loads, a kprobe_multi link the kernel knows). No caching: callers keep
+ * the answers. Wanted by sema too (kprobes run as fentry without them). */
+bool kfeat_kprobes(void);
+bool kfeat_fentry(void);
+bool kfeat_kprobe_multi(void);
+
 /* list.c: -l / -lv */
 int rt_list_probes(const char *glob, bool verbose, FILE *out);
 
