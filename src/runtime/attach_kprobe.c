@@ -84,8 +84,11 @@ int kprobe_plan(struct rt *rt)
 		if (!rt->kprobe_multi)
 			return 0;
 		bp = bpf_object__find_program_by_name(rt->obj, prog->probes[i].prog_name);
-		if (!bp || bpf_program__set_expected_attach_type(bp, BPF_TRACE_KPROBE_MULTI))
+		if (!bp || bpf_program__set_expected_attach_type(bp, BPF_TRACE_KPROBE_MULTI)) {
+			fprintf(stderr, "ERROR: %s: cannot prepare its program for kprobe_multi\n",
+				prog->probes[i].name);
 			return -EINVAL;
+		}
 		if (!rt->kmulti)
 			rt->kmulti = xcalloc(prog->nprobes, sizeof(*rt->kmulti));
 		rt->kmulti[i] = n;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tier-timeout: 900
+# tier-timeout: 1500
 # tier-needs: root
 #
 # VM tier: kprobes, kretprobes, fentry/fexit and BTF struct access, which the
@@ -20,7 +20,7 @@ build_ttload
 snapshot_tracer vm
 out=$TOP/tests/out/vm
 mkdir -p "$out"
-limit=${VM_TIMEOUT:-600}
+limit=${VM_TIMEOUT:-900}
 # boot KERNEL_PKG CASE_DIR [REGEX]: the cases of one directory in one VM
 boot() {
 	local pkg=$1 dir=$2 rc
