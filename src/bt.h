@@ -405,5 +405,7 @@ struct bt_program {
 };
 
 void bt_program_free(struct bt_program *p);
+/* The heap strings of one probe (name, prog_name, target, ns, func). */
+void bt_probe_free_strings(struct bt_probe *bp);
 
 #endif

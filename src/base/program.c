@@ -11,15 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+void bt_probe_free_strings(struct bt_probe *bp)
+{
+	free(bp->name);
+	free(bp->prog_name);
+	free(bp->target);
+	free(bp->ns);
+	free(bp->func);
+}
+
 void bt_program_free(struct bt_program *p)
 {
-	for (size_t i = 0; i < p->nprobes; i++) {
-		free(p->probes[i].name);
-		free(p->probes[i].prog_name);
-		free(p->probes[i].target);
-		free(p->probes[i].ns);
-		free(p->probes[i].func);
-	}
+	for (size_t i = 0; i < p->nprobes; i++)
+		bt_probe_free_strings(&p->probes[i]);
 	for (size_t i = 0; i < p->nmaps; i++) {
 		free(p->maps[i].name);
 		free(p->maps[i].elf_name);

@@ -372,6 +372,13 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	vec_free(&s.consts);
 	vec_free(&s.str_params);
 	sema_btf_close(&s);
+	vec_foreach(&s.probes, i) {
+		struct bt_probe *bp = s.probes.items[i];
+
+		if (d->nerr != nerr0) /* else prog->probes owns the strings */
+			bt_probe_free_strings(bp);
+		free(bp);
+	}
 	vec_free(&s.probes);
 	vec_foreach(&s.notes, i)
 		free(s.notes.items[i]);
