@@ -9,8 +9,8 @@
 # metric, plus B/A for two tracers. Raw samples and logs go to $BENCH_OUT.
 #
 # Environment knobs (defaults in brackets):
-#   BENCH_ONLY      comma list of: startup,overhead,floor,wildcard,exitout,printf
-#                   [all]
+#   BENCH_ONLY      comma list of: startup,overhead,floor,wildcard,exitout,printf,
+#                   tui [all]
 #   BENCH_QUICK=1   fewer repetitions (smoke test, ~1.5 min per tracer)
 #   BENCH_RUNS      runs for the short startup benchmarks [10]
 #   BENCH_SESSIONS  tracer sessions per overhead/printf/exit config [3]
@@ -20,6 +20,8 @@
 #   BENCH_OUT       results folder [bench/out/<time>]
 #   BENCH_LOAD_CPU  CPU the syscall load is pinned to [1]
 #   BENCH_TRACER_CPU CPU the tracer is pinned to in printf runs [0]
+#   BENCH_TUI_SECS  seconds of CPU measurement per dashboard run [30; quick 15]
+#   BENCH_TUI_KEYS  key presses timed with the 100,000-key map [40; quick 20]
 #
 # Needs root, tracefs, clang + libbpf-dev (for the floor programs), taskset.
 # The tracer must accept `-e PROGRAM`, honour BPFTRACE_MAP_KEYS_MAX and exit
@@ -60,7 +62,7 @@ else
 	RUNS=${BENCH_RUNS:-10}; SESS=${BENCH_SESSIONS:-3}; N=${BENCH_N:-2000000}
 	REPS=${BENCH_REPS:-5}; WRUNS=${BENCH_WILD_RUNS:-3}
 fi
-ONLY=${BENCH_ONLY:-startup,overhead,floor,wildcard,exitout,printf}
+ONLY=${BENCH_ONLY:-startup,overhead,floor,wildcard,exitout,printf,tui}
 LCPU=${BENCH_LOAD_CPU:-1}
 TCPU=${BENCH_TRACER_CPU:-0}
 OUT=${BENCH_OUT:-$HERE/out/$(date +%Y%m%d-%H%M%S)}
@@ -330,6 +332,81 @@ if want printf; then
 	done
 fi
 
+# ----------------------------------------------------------------- dashboard
+# The dashboard's own cost (issue 6). bench/src/tuirun.py runs the tracer on
+# a pseudo-terminal (160x50) and reads the timings tracetop writes to
+# TRACETOP_TUI_STATS (one line per refresh and per key): the tracer
+# process's CPU (utime+stime) over BENCH_TUI_SECS with no key pressed, the
+# refresh (map snapshot read + rows rebuilt) and redraw times, and with a
+# 100,000-key map the time from a key press (s: next sort column) to the end
+# of the redraw that shows it. A tracer without --plain in its --help has no
+# dashboard (bpftrace): for it, and for tracetop too, the classic way of
+# watching a map live is measured instead: the same map printed each second
+# (interval:s:1 { print(@); }, stdout to /dev/null).
+has_dashboard() { "$1" --help 2>&1 | grep -q -- '--plain'; }
+tuirun() { # WHAT tuirun-args...
+	local what=$1; shift
+	local res
+	res=$(python3 "$HERE/src/tuirun.py" --stats "$SHM/tui.stats" "$@" 2>>"$LOG")
+	log "[$what] $res"
+	echo "$res"
+}
+tui_ok() { [ "$(kv status "$1")" = 0 ] && return 0; say "  $2: failed ($1)"; return 1; }
+# classic runs: the CPU sample counts even when the exit went wrong (said)
+tui_cpu_ok() {
+	[ "$(kv status "$1")" = 0 ] || say "  $2: $1"
+	[ -n "$(kv cpu_pct "$1")" ]
+}
+if want tui; then
+	say "== dashboard (tui)"
+	if [ "$QUICK" = 1 ]; then TSECS=${BENCH_TUI_SECS:-15} TKEYS=${BENCH_TUI_KEYS:-20}
+	else TSECS=${BENCH_TUI_SECS:-30} TKEYS=${BENCH_TUI_KEYS:-40}; fi
+	TL4='tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
+	# a steady 20k syscalls/s from a process of known comm, sleeping between
+	# 1 ms batches (not a spinning core)
+	TL4LOAD="taskset -c $LCPU $B/sysloop pace 3600 20000"
+	TK=100000 TBASE=100000000
+	TBIG="tracepoint:syscalls:sys_enter_close /args->fd >= $TBASE/ { @[args->fd] = count(); }"
+	# every key touched again each second
+	TBIGLOAD="while :; do taskset -c $LCPU $B/sysloop close $TK $TBASE; sleep 1; done"
+	for ((r = 0; r < SESS; r++)); do
+		for i in "${!TRACERS[@]}"; do
+			t=${TRACERS[$i]} l=${LABELS[$i]}
+			if has_dashboard "$t"; then
+				res=$(tuirun "tui lesson4 $l" --secs "$TSECS" --load "$TL4LOAD" -- "$t" -i 1 -e "$TL4")
+				if tui_ok "$res" "dashboard lesson 4 ($l)"; then
+					rec "$l" "tui: lesson 4 dashboard at 1 Hz: CPU" "% core" "$(kv cpu_pct "$res")"
+					rec "$l" "tui: lesson 4 dashboard: refresh (read+rebuild)" ms "$(kv refresh_ms_med "$res")"
+					rec "$l" "tui: lesson 4 dashboard: redraw" ms "$(kv redraw_ms_med "$res")"
+				fi
+				res=$(BPFTRACE_MAP_KEYS_MAX=$((TK * 2)) tuirun "tui 100k $l" --secs "$TSECS" --fill "$TK" \
+					--keys "$TKEYS" --load "$TBIGLOAD" -- "$t" -i 1 -e "$TBIG")
+				if tui_ok "$res" "dashboard 100k keys ($l)"; then
+					rec "$l" "tui: 100k keys dashboard at 1 Hz: CPU" "% core" "$(kv cpu_pct "$res")"
+					rec "$l" "tui: 100k keys: snapshot read" ms "$(kv snapshot_ms_med "$res")"
+					rec "$l" "tui: 100k keys: rows rebuilt" ms "$(kv tick_ms_med "$res")"
+					rec "$l" "tui: 100k keys: refresh (read+rebuild)" ms "$(kv refresh_ms_med "$res")"
+					rec "$l" "tui: 100k keys: refresh, slowest" ms "$(kv refresh_ms_max "$res")"
+					rec "$l" "tui: 100k keys: redraw (compose+blit)" ms "$(kv redraw_ms_med "$res")"
+					rec "$l" "tui: 100k keys: key press to screen, median" ms "$(kv key_ms_med "$res")"
+					rec "$l" "tui: 100k keys: key press to screen, p95" ms "$(kv key_ms_p95 "$res")"
+					rec "$l" "tui: 100k keys: key press to screen, max" ms "$(kv key_ms_max "$res")"
+					rec "$l" "tui: 100k keys: q to exit" ms "$(kv quit_ms "$res")"
+				fi
+			fi
+			res=$(tuirun "classic lesson4 $l" --plain-out /dev/null --plain-err "$SHM/tui.err" --secs "$TSECS" \
+				--load "$TL4LOAD" -- "$t" -e "$TL4 interval:s:1 { print(@); }")
+			tui_cpu_ok "$res" "classic lesson 4 ($l)" &&
+				rec "$l" "tui: lesson 4 + interval:s:1 { print(@); }, classic: CPU" "% core" "$(kv cpu_pct "$res")"
+			res=$(BPFTRACE_MAP_KEYS_MAX=$((TK * 2)) tuirun "classic 100k $l" --plain-out /dev/null \
+				--plain-err "$SHM/tui.err" --secs "$TSECS" --fill "$TK" --fill-wait 5 --load "$TBIGLOAD" -- \
+				"$t" -e "$TBIG interval:s:1 { print(@); }")
+			tui_cpu_ok "$res" "classic 100k keys ($l)" &&
+				rec "$l" "tui: 100k keys + interval:s:1 { print(@); }, classic: CPU" "% core" "$(kv cpu_pct "$res")"
+		done
+	done
+fi
+
 # -------------------------------------------------------------------- table
 awk -F'\t' -v labels="${LABELS[*]}" '
 function med(a, n,   i, j, t) {
@@ -366,7 +443,7 @@ END {
 		print row
 	}
 }' "$RAW" | tee "$OUT/table.md"
-# the targets of tracetop's issue 3, as ratios (bench/targets.py)
+# the targets of tracetop's issues 3 and 6 (bench/targets.py)
 if [ ${#TRACERS[@]} -eq 2 ]; then
 	echo
 	python3 "$HERE/targets.py" "$RAW" "${LABELS[0]}" "${LABELS[1]}" | tee "$OUT/targets.md"

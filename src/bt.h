@@ -213,6 +213,10 @@ struct bt_opts {
 	char **include_files; /* --include FILE, as `#include <FILE>` lines */
 	int ninclude_files;
 	const char *cmd; /* -c */
+	/* -c's stdout and stderr go to a pseudo-terminal the runtime reads and
+	 * hands to sink->child_line (the dashboard), stdin is /dev/null; false:
+	 * the command inherits tracetop's terminal, as with bpftrace */
+	bool cmd_capture;
 	int pid;         /* -p, 0 = none */
 	const char *output_file;
 	enum output_format format;

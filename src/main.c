@@ -130,6 +130,8 @@ static void usage(FILE *f)
 	      "    BPFTRACE_STRLEN        [default: 64] bytes per str()\n"
 	      "    BPFTRACE_MAP_KEYS_MAX  [default: 4096] max keys in a map\n"
 	      "    BPFTRACE_MAX_PROBES    [default: 512] max number of probes\n"
+	      "    TRACETOP_TUI_STATS     file the dashboard appends its refresh and key\n"
+	      "                           timings to (for bench/)\n"
 	      "\n"
 	      "EXAMPLES:\n"
 	      "tracetop -l 'tracepoint:syscalls:sys_enter_*'\n"
@@ -541,9 +543,29 @@ static int dash_clear(void *ctx, const char *name)
 	return rt_clear_map(((struct dash_ctx *)ctx)->rt, name);
 }
 
+/* "make" of -c '/usr/bin/make -j8' (the program's base name) */
+static void command_name(char *buf, size_t len, const char *cmd)
+{
+	size_t n;
+
+	cmd += strspn(cmd, " \t\n'\"");
+	n = strcspn(cmd, " \t\n'\"");
+	for (const char *p = cmd; p < cmd + n; p++)
+		if (*p == '/' && p + 1 < cmd + n) {
+			n -= (size_t)(p + 1 - cmd);
+			cmd = p + 1;
+			p = cmd - 1;
+		}
+	snprintf(buf, len, "%.*s", (int)n, cmd);
+}
+
 static int run_dashboard(struct rt *rt, const struct bt_opts *o, const struct source *src,
 			 struct metrics *m)
 {
+	char command[64] = "";
+
+	if (o->cmd)
+		command_name(command, sizeof(command), o->cmd);
 	struct dash_ctx c = {.rt = rt, .metrics = m};
 	struct tui_source ts = {
 		.poll = dash_poll,
@@ -552,11 +574,13 @@ static int run_dashboard(struct rt *rt, const struct bt_opts *o, const struct so
 		.event_fd = dash_event_fd,
 		.ctx = &c,
 		.program = src->text,
+		.command = command[0] ? command : NULL,
 	};
 	struct tui_opts to = {
 		.interval_s = o->interval_s,
 		.theme = o->theme,
 		.unicode = o->unicode,
+		.stats_path = getenv("TRACETOP_TUI_STATS"),
 	};
 	struct tui *t = tui_new(&to);
 	if (!t)
@@ -569,8 +593,9 @@ static int run_dashboard(struct rt *rt, const struct bt_opts *o, const struct so
 		return 1;
 	}
 	ts.nprobes = rt_nattached(rt);
-	rc = tui_run(t, &ts);
-	tui_free(t); /* restores the terminal before anything else prints */
+	rc = tui_run(t, &ts); /* restores the terminal before anything else prints */
+	tui_print_command_output(t, stdout);
+	tui_free(t);
 	if (o->print_on_exit) {
 		struct output *out = output_new_text(stdout, o);
 		rt_stop(rt, output_sink(out), true);
@@ -581,13 +606,19 @@ static int run_dashboard(struct rt *rt, const struct bt_opts *o, const struct so
 	return rc;
 }
 
-static int run(const struct cli *c, const struct source *src, struct bt_program *prog)
+static int run(struct cli *c, const struct source *src, struct bt_program *prog)
 {
 	const struct bt_opts *o = &c->o;
 	struct rt *rt = NULL;
 	struct metrics *m = NULL;
 	FILE *out_file = stdout;
+	bool headless = c->prometheus && o->quiet && !o->output_file;
+	bool dashboard = !headless && want_dashboard(o);
 	int rc;
+
+	/* the dashboard owns the terminal: a -c command writes to a pty we
+	 * show in the output pane (--plain: it inherits the terminal) */
+	c->o.cmd_capture = dashboard;
 
 	if (o->output_file) {
 		out_file = fopen(o->output_file, "w");
@@ -621,9 +652,9 @@ static int run(const struct cli *c, const struct source *src, struct bt_program 
 			return 1;
 		}
 	}
-	if (c->prometheus && o->quiet && !o->output_file) {
-		rc = run_plain(rt, metrics_quiet_sink(), m); /* headless */
-	} else if (want_dashboard(o)) {
+	if (headless) {
+		rc = run_plain(rt, metrics_quiet_sink(), m);
+	} else if (dashboard) {
 		rc = run_dashboard(rt, o, src, m);
 	} else {
 		struct output *out = o->format == OUT_JSON ? output_new_json(out_file, o)

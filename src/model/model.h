@@ -134,6 +134,10 @@ struct sink_ops {
 	 * EV_TIME, EV_JOIN, EV_CAT, EV_SYSTEM), so JSON can tag it "printf",
 	 * "time", "join", "cat", "syscall". Call through sink_output(). */
 	void (*output)(void *ctx, enum event_kind kind, const char *s, size_t len);
+	/* optional: one line (without its newline) the -c command wrote, when
+	 * its output is captured (bt_opts.cmd_capture: the dashboard). Without
+	 * it the runtime writes such lines to stdout. */
+	void (*child_line)(void *ctx, const char *s, size_t len);
 };
 
 /* snapshot.c: calls ops->output when set, else ops->text */

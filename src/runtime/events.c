@@ -362,6 +362,11 @@ int events_open(struct rt *rt)
 		epoll_ctl(rt->epfd, EPOLL_CTL_ADD, rt->child.pidfd, &ev);
 		epoll_ctl(rt->idle_epfd, EPOLL_CTL_ADD, rt->child.pidfd, &ev);
 	}
+	if (rt->child.out_fd >= 0) {
+		/* the -c command's output wakes the caller's wait too */
+		epoll_ctl(rt->epfd, EPOLL_CTL_ADD, rt->child.out_fd, &ev);
+		epoll_ctl(rt->idle_epfd, EPOLL_CTL_ADD, rt->child.out_fd, &ev);
+	}
 	if (!rt->prog->ringbuf_name)
 		return 0;
 	m = bpf_object__find_map_by_name(rt->obj, rt->prog->ringbuf_name);

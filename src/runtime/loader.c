@@ -30,6 +30,9 @@
 #define RT_TICK_MS 10
 /* A poll never spends longer than this consuming before it returns. */
 #define RT_CONSUME_SLICE_NS (20 * 1000000ULL)
+/* -c output read per rt_poll round, and when the command has ended */
+#define RT_CHILD_SLICE_BYTES (64 * 1024)
+#define RT_CHILD_FINAL_BYTES (1024 * 1024)
 
 static _Thread_local struct rt *print_rt;
 
@@ -241,6 +244,7 @@ int rt_open(struct rt **out, struct bt_program *prog, const struct bt_opts *opts
 	rt->kprobe_multi = -1;
 	rt->child.go_fd = -1;
 	rt->child.pidfd = -1;
+	rt->child.out_fd = -1;
 	sigprocmask(SIG_BLOCK, NULL, &rt->caller_mask);
 	print_rt = rt;
 	libbpf_set_print(libbpf_print);
@@ -473,8 +477,14 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 			err = n;
 			break;
 		}
-		if (rt->exit_requested || child_check_exited(rt))
+		/* the -c command's output (dashboard), a slice at a time too */
+		child_read_output(rt, sink, RT_CHILD_SLICE_BYTES);
+		if (rt->exit_requested || child_check_exited(rt)) {
+			/* what it wrote before it ended (bounded: a grandchild may
+			 * still be writing) */
+			child_read_output(rt, sink, RT_CHILD_FINAL_BYTES);
 			break;
+		}
 		now = rt_now_ns();
 		if (now >= deadline)
 			break;

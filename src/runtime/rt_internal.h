@@ -22,11 +22,14 @@
 
 /* The -c child, or the -p process we watch. */
 struct rt_child {
-	pid_t pid;   /* 0: no child */
-	int go_fd;   /* write end of the pipe the child waits on, -1 once released */
-	int pidfd;   /* readable once the child (or -p process) exits, -1 if none */
-	bool exited; /* reaped (or -p process gone) */
-	int status;  /* wait status when reaped */
+	pid_t pid;             /* 0: no child */
+	int go_fd;             /* write end of the pipe the child waits on, -1 once released */
+	int pidfd;             /* readable once the child (or -p process) exits, -1 if none */
+	bool exited;           /* reaped (or -p process gone) */
+	int status;            /* wait status when reaped */
+	int out_fd;            /* cmd_capture: pty master (or pipe) of its stdout/stderr, -1 */
+	bool own_group;        /* cmd_capture: it runs in a session (process group) of its own */
+	struct strbuf partial; /* cmd_capture: its output after the last newline */
 };
 
 struct rt {
@@ -135,6 +138,11 @@ int child_spawn(struct rt *rt, const char *cmd);
 int child_watch_pid(struct rt *rt, int pid);
 void child_release(struct rt *rt);
 bool child_check_exited(struct rt *rt); /* non-blocking */
+/* cmd_capture: read what the command wrote (at most budget bytes, without
+ * blocking) and hand it to sink->child_line line by line (stdout without
+ * one); at EOF the unfinished line goes too and out_fd is closed. Returns
+ * the bytes read. */
+size_t child_read_output(struct rt *rt, const struct sink_ops *sink, size_t budget);
 void child_cleanup(struct rt *rt);
 
 #endif

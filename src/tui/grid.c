@@ -119,7 +119,7 @@ static int utf8_decode(const unsigned char *s, uint32_t *cp)
 
 static int cp_width(uint32_t cp)
 {
-	if (cp < 0x20 || cp == 0x7f)
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
 		return 1; /* shown as '?' */
 	if (cp < 0x7f)
 		return 1;
@@ -150,7 +150,7 @@ int grid_puts(struct grid *g, int x, int y, int maxw, int role, const char *s)
 		uint32_t cp;
 		s += utf8_decode((const unsigned char *)s, &cp);
 		int w = cp_width(cp);
-		if (cp < 0x20 || cp == 0x7f)
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) /* C0, DEL, C1 */
 			cp = cp == '\t' ? ' ' : '?';
 		if (used + w > maxw)
 			break;

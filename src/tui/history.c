@@ -18,7 +18,8 @@
 #include <string.h>
 
 struct hrow {
-	char *id; /* "map\x1fkey" */
+	char *id;      /* "map\x1fkey" */
+	uint64_t hash; /* hash_id(map, key): compared before the text */
 	uint64_t last;
 	float samples[HISTORY_LEN];
 	uint64_t heat_last;
@@ -28,6 +29,7 @@ struct hrow {
 
 struct history {
 	struct hrow **slots;
+	uint64_t *hashes; /* slots[i]->hash, read without touching the row */
 	size_t cap, len;
 	size_t nheat; /* rows with a heat map (at most HEAT_MAX_ROWS) */
 };
@@ -41,6 +43,11 @@ static uint64_t hash_id(const char *map, const char *key)
 	h = (h ^ 0x1f) * 1099511628211ull;
 	for (const char *p = key; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	/* keys like "100000123" differ in a few low characters: mix the bits
+	 * down so the low bits that pick the slot do not cluster */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -57,6 +64,7 @@ struct history *history_new(void)
 
 	h->cap = 256;
 	h->slots = xcalloc(h->cap, sizeof(*h->slots));
+	h->hashes = xcalloc(h->cap, sizeof(*h->hashes));
 	return h;
 }
 
@@ -75,31 +83,25 @@ void history_free(struct history *h)
 		if (h->slots[i])
 			hrow_free(h->slots[i]);
 	free(h->slots);
+	free(h->hashes);
 	free(h);
 }
 
-static void insert_slot(struct hrow **slots, size_t cap, struct hrow *r, uint64_t hash)
+static void insert_slot(struct hrow **slots, uint64_t *hashes, size_t cap, struct hrow *r)
 {
-	size_t i = hash & (cap - 1);
+	size_t i = r->hash & (cap - 1);
 
 	while (slots[i])
 		i = (i + 1) & (cap - 1);
 	slots[i] = r;
-}
-
-static uint64_t hash_row(const struct hrow *r)
-{
-	const char *sep = strchr(r->id, 0x1f);
-	char map[256];
-
-	snprintf(map, sizeof(map), "%.*s", (int)(sep - r->id), r->id);
-	return hash_id(map, sep + 1);
+	hashes[i] = r->hash;
 }
 
 /* rebuild into a table of cap slots, keeping rows keep() says yes to */
 static void rehash(struct history *h, size_t cap, bool (*keep)(struct hrow *, void *), void *arg)
 {
 	struct hrow **slots = xcalloc(cap, sizeof(*slots));
+	uint64_t *hashes = xcalloc(cap, sizeof(*hashes));
 	size_t len = 0;
 
 	for (size_t i = 0; i < h->cap; i++) {
@@ -112,11 +114,13 @@ static void rehash(struct history *h, size_t cap, bool (*keep)(struct hrow *, vo
 			hrow_free(r);
 			continue;
 		}
-		insert_slot(slots, cap, r, hash_row(r));
+		insert_slot(slots, hashes, cap, r);
 		len++;
 	}
 	free(h->slots);
+	free(h->hashes);
 	h->slots = slots;
+	h->hashes = hashes;
 	h->cap = cap;
 	h->len = len;
 }
@@ -127,7 +131,7 @@ static struct hrow *find(struct history *h, const char *map, const char *key, bo
 	size_t i = hash & (h->cap - 1);
 
 	for (; h->slots[i]; i = (i + 1) & (h->cap - 1))
-		if (id_equal(h->slots[i]->id, map, key))
+		if (h->hashes[i] == hash && id_equal(h->slots[i]->id, map, key))
 			return h->slots[i];
 	if (!create || h->len >= HISTORY_MAX_ROWS)
 		return NULL;
@@ -137,7 +141,9 @@ static struct hrow *find(struct history *h, const char *map, const char *key, bo
 	}
 	struct hrow *r = xcalloc(1, sizeof(*r));
 	r->id = xasprintf("%s\x1f%s", map, key);
+	r->hash = hash;
 	h->slots[i] = r;
+	h->hashes[i] = hash;
 	h->len++;
 	return r;
 }

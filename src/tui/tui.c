@@ -68,6 +68,11 @@ static void sink_error(void *ctx, const char *msg)
 	sb_free(&sb);
 }
 
+static void sink_child_line(void *ctx, const char *s, size_t len)
+{
+	log_child_line(ctx, s, len);
+}
+
 static void sink_nothing(void *ctx)
 {
 	(void)ctx;
@@ -96,6 +101,7 @@ struct tui *tui_new(const struct tui_opts *o)
 		.error = sink_error,
 		.exit_begin = sink_nothing,
 		.flush = sink_nothing,
+		.child_line = sink_child_line,
 		.ctx = t,
 	};
 	return t;

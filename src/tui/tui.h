@@ -23,6 +23,9 @@ struct tui_opts {
 	const char *theme; /* theme name or path; NULL = "default" */
 	bool unicode;      /* block characters for bars, sparklines, heat map */
 	size_t log_lines;  /* printf lines kept; 0 = 1000 */
+	/* append a line per refresh and per key with the time each took
+	 * (stats.c; main.c: TRACETOP_TUI_STATS); NULL = none */
+	const char *stats_path;
 };
 
 /*
@@ -30,7 +33,8 @@ struct tui_opts {
  * are required, the rest optional.
  *
  * The TUI's sink (tui_sink) receives printf text, print(value), lost events
- * and errors into the log pane; print(@map) arrives as sink->map and is
+ * and errors into the log pane, and so do the lines of a -c command
+ * (sink->child_line, marked as the command's); print(@map) arrives as sink->map and is
  * shown in the map's panel (interval-driven dashboards: `interval:s:1 {
  * print(@x); clear(@x); }`), not as text. The map given to sink->map is only
  * borrowed for the duration of the call. The sink may be used before
@@ -39,6 +43,8 @@ struct tui_opts {
 struct tui_source {
 	void *ctx;
 	const char *program; /* program text, shortened in the header */
+	const char *command; /* -c command's name: marks its lines in the output
+				pane ("[name] "); NULL = "-c" */
 	size_t nprobes;      /* probes attached, for the header */
 	/* wait up to timeout_ms (0: do not block) for events and deliver them;
 	 * returns 1 when the program wants to exit (exit(), -c child ended, a
@@ -75,6 +81,9 @@ const struct sink_ops *tui_sink(struct tui *t);
  */
 int tui_run(struct tui *t, const struct tui_source *src);
 enum tui_exit tui_exit_reason(const struct tui *t);
+/* after tui_run: the -c command's lines the output pane still holds (the
+ * last opts.log_lines lines of output), so they are not lost with the screen */
+void tui_print_command_output(const struct tui *t, FILE *f);
 int tui_exit_signal(const struct tui *t); /* with TUI_EXIT_SIGNAL */
 void tui_free(struct tui *t);
 /* true when stdin and stdout are terminals and TERM is set and not "dumb" */
@@ -347,6 +356,7 @@ struct panel {
 struct log_line {
 	char *text;
 	bool error;
+	bool child; /* written by the -c command */
 };
 
 struct tui {
@@ -401,6 +411,7 @@ uint64_t tui_now_ns(void);
 
 /* panel_log.c */
 void log_append(struct tui *t, const char *s, size_t len, bool error);
+void log_child_line(struct tui *t, const char *s, size_t len); /* one whole line */
 const struct log_line *log_get(const struct tui *t, size_t i); /* 0 = oldest kept */
 void log_free(struct tui *t);
 void panel_log_draw(struct tui *t, struct grid *g, struct panel *p, bool focused);
@@ -438,6 +449,19 @@ int tui_key(struct tui *t, int key); /* enum tui_action bits */
 
 /* compose.c: the whole screen into g (sized to the terminal) */
 void tui_compose(struct tui *t, struct grid *g);
+
+/* stats.c: timestamps of one refresh or one key, CLOCK_MONOTONIC ns */
+struct tui_timing {
+	uint64_t start_ns;         /* refresh began / key read */
+	uint64_t snap_ns;          /* snapshot taken (refresh) */
+	uint64_t tick_ns;          /* rows rebuilt (refresh) / key handled */
+	uint64_t compose_start_ns; /* then drawn into the grid ... */
+	uint64_t compose_ns;
+	uint64_t done_ns; /* ... and on the terminal */
+};
+FILE *tui_stats_open(const char *path); /* NULL: no path, or a warning on stderr */
+void tui_stats_refresh(FILE *f, const struct tui *t, const struct tui_timing *tm);
+void tui_stats_key(FILE *f, int key, const struct tui_timing *tm);
 
 /* screen.c: the only ncurses user */
 struct screen;

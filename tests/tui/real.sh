@@ -1,7 +1,10 @@
 # Sourced by tier.sh: the real ./tracetop in tmux (root, BPF).
 # Lessons 4 and 5 of the tutorial under a controlled workload; refresh,
 # heat map, exits (q, Ctrl-C, SIGTERM, exit()) restoring the terminal and
-# leaving no BPF program attached; the dashboard's own CPU at 1 Hz.
+# leaving no BPF program attached; a -c command's output in the output
+# pane (not over the screen), also when it floods or ignores SIGTERM, and
+# on the terminal with --plain. (The dashboard's CPU use and refresh times
+# are measured by bench/run.sh tui, not asserted here.)
 
 R=$OUT/real
 mkdir -p "$R/bin"
@@ -137,26 +140,6 @@ else
 	fi
 	tm kill-session -t l4 2>/dev/null
 
-	# ---- the dashboard's own CPU at 1 Hz on lesson 4 ------------------------
-	start cpu 120 30 "$R/cpu" "$TT" -e "$L4"
-	if wait_screen cpu '^KEY'; then
-		pid=$(cat "$R/cpu/pid")
-		sleep 2
-		t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-		s0=$(date +%s.%N)
-		sleep 20
-		t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-		s1=$(date +%s.%N)
-		pct=$(echo "$t0 $t1 $s0 $s1 $(getconf CLK_TCK)" | awk '{ printf "%.2f", ($2 - $1) / $5 / ($4 - $3) * 100 }')
-		echo "tracetop dashboard CPU at 1 Hz on lesson 4: $pct% of a core (20 s, ttload running)" | tee "$R/cpu.txt"
-		if awk "BEGIN { exit !($pct < 2.0) }"; then pass "real-cpu-1hz-lesson4 ($pct%)"; else fail real-cpu-1hz-lesson4 "$pct% of a core"; fi
-	else
-		fail real-cpu-1hz-lesson4 "dashboard did not come up"
-		cap cpu | head -5
-	fi
-	tm send-keys -t cpu q
-	wait_done "$R/cpu" >/dev/null
-	tm kill-session -t cpu 2>/dev/null
 	kill "$loadpid" 2>/dev/null
 	wait "$loadpid" 2>/dev/null
 
@@ -278,4 +261,108 @@ else
 		fail real-exit-restores "dashboard did not come up"
 	fi
 	tm kill-session -t ex 2>/dev/null
+
+	# ---- -c: the command's output goes to the output pane, marked --------------
+	CHILD=$R/ttchild
+	cat >"$CHILD" <<-'EOF'
+		#!/bin/bash
+		# numbered lines on stdout and stderr, then it waits to be stopped
+		for i in $(seq 1 40); do echo "ttchild out $i"; echo "ttchild err $i" >&2; sleep 0.02; done
+		sleep 600
+	EOF
+	chmod +x "$CHILD"
+	start ch 100 30 "$R/ch" "$TT" -c "$CHILD" -e "$L4"
+	if wait_screen ch '^\[ttchild\] ttchild err 40$'; then
+		sleep 0.3
+		c=$(cap ch)
+		out_at=$(echo "$c" | grep -n '^ output ' | cut -d: -f1)
+		first_child=$(echo "$c" | grep -n 'ttchild \(out\|err\)' | head -1 | cut -d: -f1)
+		if ! echo "$c" | head -1 | grep -q '^ tracetop ' || ! echo "$c" | tail -1 | grep -q '^q quit' ||
+			! echo "$c" | grep -q '^KEY '; then
+			fail real-child-output-pane "dashboard frame not intact"
+			echo "$c" | head -8
+		elif [ -z "$out_at" ] || [ -z "$first_child" ] || [ "$first_child" -le "$out_at" ]; then
+			fail real-child-output-pane "command lines not inside the output pane"
+		elif [ "$(echo "$c" | grep -c 'ttchild \(out\|err\)')" != "$(echo "$c" | grep -c '^\[ttchild\] ttchild \(out\|err\) [0-9]*$')" ] ||
+			! echo "$c" | grep -q '^\[ttchild\] ttchild out 40$'; then
+			fail real-child-output-pane "command lines not each on a marked line of their own"
+			echo "$c" | grep 'ttchild' | head -5
+		else
+			pass real-child-output-pane
+		fi
+		cpid=$(pgrep -P "$(cat "$R/ch/pid")" | head -1)
+		ids=$(progs_of "$(cat "$R/ch/pid")")
+		tm send-keys -t ch q
+		if check_restored real-child-quit ch "$R/ch"; then
+			if [ -z "$cpid" ] || [ -n "$(pgrep -s "$cpid")" ]; then
+				fail real-child-quit "the command's session is still there (or none seen): $cpid"
+			elif [ -z "$ids" ] || ! progs_gone "$ids"; then
+				fail real-child-quit "programs: '$ids' still loaded or none seen"
+			elif ! cap ch | grep -q '^ttchild out 40$'; then
+				fail real-child-quit "the command's lines not printed after the screen closed"
+			else
+				pass real-child-quit
+			fi
+		fi
+	else
+		fail real-child-output-pane "no marked command line within 20 s"
+		cap ch | tail -8
+	fi
+	tm kill-session -t ch 2>/dev/null
+
+	# the command ends by itself: the dashboard closes, its last lines stay
+	SHORT=$R/ttshort
+	printf '#!/bin/sh\nfor i in 1 2 3; do echo "ttshort line $i"; done\nsleep 2\nprintf "last words"\n' >"$SHORT"
+	chmod +x "$SHORT"
+	start cs 100 30 "$R/cs" "$TT" -c "$SHORT" -e "$L4"
+	if wait_screen cs '^\[ttshort\] ttshort line 3$' && check_restored real-child-exits cs "$R/cs"; then
+		if [ "$(cat "$R/cs/rc")" = 0 ] && cap cs | grep -q '^ttshort line 3$' && cap cs | grep -q '^last words$'; then
+			pass real-child-exits
+		else
+			fail real-child-exits "status $(cat "$R/cs/rc"), or its lines not printed after the screen"
+		fi
+	else
+		fail real-child-exits "no marked line, or the dashboard did not close with the command"
+	fi
+	tm kill-session -t cs 2>/dev/null
+
+	# a flood, and a flood that ignores SIGTERM and SIGHUP: q still ends it all
+	FLOOD=$R/ttflood
+	printf '#!/bin/bash\ntrap "" TERM HUP\nwhile :; do echo "ttflood flood flood"; done\n' >"$FLOOD"
+	chmod +x "$FLOOD"
+	for cmd in "yes ttyes" "$FLOOD"; do
+		name=$(basename "${cmd%% *}")
+		start fl 100 30 "$R/fl" "$TT" -c "$cmd" -e "$L4"
+		if wait_screen fl "^\\[$name\\] tt"; then
+			c=$(cap fl)
+			cpid=$(pgrep -P "$(cat "$R/fl/pid")" | head -1)
+			if ! echo "$c" | head -1 | grep -q '^ tracetop ' || ! echo "$c" | tail -1 | grep -q '^q quit' ||
+				echo "$c" | grep -q '^ttflood flood\|^ttyes$'; then
+				fail "real-child-flood-$name" "frame not intact under the flood"
+			fi
+			tm send-keys -t fl q
+			if check_restored "real-child-flood-$name" fl "$R/fl"; then
+				if [ -n "$cpid" ] && [ -z "$(pgrep -s "$cpid")" ]; then
+					pass "real-child-flood-$name"
+				else
+					fail "real-child-flood-$name" "the command is still running (or none seen): $cpid"
+				fi
+			fi
+		else
+			fail "real-child-flood-$name" "no marked line"
+		fi
+		tm kill-session -t fl 2>/dev/null
+	done
+
+	# --plain: the command inherits the terminal, as with bpftrace
+	start cp 100 30 "$R/cp" "$TT" --plain -c "$SHORT" -e 'BEGIN { printf("ttbegin\n"); }'
+	if check_restored real-child-plain cp "$R/cp"; then
+		c=$(cap cp)
+		if echo "$c" | grep -q '^ttbegin$' && echo "$c" | grep -q '^ttshort line 3$' && ! echo "$c" | grep -q '\[ttshort\]'; then
+			pass real-child-plain
+		else
+			fail real-child-plain "the command's lines not on the terminal as written"
+		fi
+	fi
+	tm kill-session -t cp 2>/dev/null
 fi

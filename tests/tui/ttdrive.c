@@ -12,6 +12,8 @@
  *                            (values keep increasing) for as long as it runs
  *   ttdrive --check-theme F  print the warnings a theme file gives
  *   ttdrive --list-themes    the themes tracetop would find
+ *   ttdrive --bench N        times a refresh and a redraw of an N-key map
+ *                            (headless; bench/run.sh tui reports it)
  *
  * Script lines (# comments):
  *   size W H | opt unicode | opt interval=S | opt theme=NAME | opt textrate=N
@@ -23,6 +25,7 @@
  *   e KEY... : VALUE...   keys: "str", 123, stack(a;b;c); none = scalar map
  *       values: N | COUNT TOTAL (avg, stats) | @VALUE:COUNT or bBUCKET:COUNT (hist)
  *   text STRING (C escapes) | print @NAME [TOP [DIV]] | advance S
+ *   command NAME (the -c command's name) | child STRING (its lines, C escapes)
  *   key NAME (Tab BTab Up Down Left Right PgUp PgDn Home End Enter Esc
  *       Backspace Space, or one character) | type TEXT | resize W H
  *   dump [TITLE]
@@ -58,6 +61,7 @@ struct drv {
 	struct grid g;
 	int w, h;
 	char *program;
+	char *command; /* -c command name (source.command) */
 	size_t nprobes;
 	uint64_t now_ns;
 	int exit_after;
@@ -145,8 +149,17 @@ static char *unescape(const char *s, size_t *len)
 		case 't':
 			sb_putc(&sb, '\t');
 			break;
+		case 'r':
+			sb_putc(&sb, '\r');
+			break;
 		case '"':
 			sb_putc(&sb, '"');
+			break;
+		case 'e': /* ESC */
+			sb_putc(&sb, 0x1b);
+			break;
+		case 'a': /* BEL */
+			sb_putc(&sb, 7);
 			break;
 		default:
 			sb_putc(&sb, *s);
@@ -516,6 +529,23 @@ static void run_line(struct drv *d, char *orig, int lineno)
 			sb_puts(&sb, tok[i]);
 		}
 		d->program = sb_steal(&sb);
+	} else if (!strcmp(tok[0], "command") && n == 2) {
+		d->command = xstrdup(tok[1]);
+	} else if (!strcmp(tok[0], "child") && n >= 2) {
+		/* lines of a -c command, as the runtime hands them on */
+		const char *s = orig + strspn(orig, " \t") + 5;
+		s += strspn(s, " \t");
+		size_t len;
+		char *txt = unescape(s[0] == '"' ? s + 1 : s, &len);
+		if (s[0] == '"' && len && txt[len - 1] == '"')
+			txt[--len] = 0;
+		for (char *p = txt, *nl; !d->tty && p < txt + len; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(txt + len - p));
+			if (!nl)
+				nl = txt + len;
+			d->t->sink.child_line(d->t, p, (size_t)(nl - p));
+		}
+		free(txt);
 	} else if (!strcmp(tok[0], "probes") && n == 2) {
 		d->nprobes = strtoul(tok[1], NULL, 0);
 	} else if (!strcmp(tok[0], "exit") && n == 2) {
@@ -642,12 +672,13 @@ static void run_script(struct drv *d, const char *path)
 		int n = tokenize(tmp, tok, 4);
 		bool setup = n && (!strcmp(tok[0], "opt") || !strcmp(tok[0], "size") ||
 				   !strcmp(tok[0], "program") || !strcmp(tok[0], "probes") ||
-				   !strcmp(tok[0], "exit") || !strcmp(tok[0], "crash") ||
-				   !strcmp(tok[0], "die"));
+				   !strcmp(tok[0], "command") || !strcmp(tok[0], "exit") ||
+				   !strcmp(tok[0], "crash") || !strcmp(tok[0], "die"));
 		if (!d->t && n && !setup) {
 			d->t = tui_new(&d->opts);
 			src = (struct tui_source){.ctx = d,
 						  .program = d->program,
+						  .command = d->command,
 						  .nprobes = d->nprobes,
 						  .poll = src_poll,
 						  .snapshot = src_snapshot,
@@ -698,10 +729,12 @@ static void run_script(struct drv *d, const char *path)
 	for (size_t i = 0; i < d->ntexts; i++)
 		free(d->texts[i].text);
 	free(d->program);
+	free(d->command);
 }
 
-/* --bench N: a map of N keys, two snapshots; how long a refresh and a
- * redraw take (the 100,000-key responsiveness check) */
+/* --bench N: a map of N keys, five snapshots; how long rebuilding the rows
+ * (tick) and a redraw take, and a sort key + redraw (no BPF, no terminal:
+ * the dashboard's own share of a refresh; bench/run.sh tui) */
 static struct snapshot *bench_snap(size_t n, uint64_t t, uint64_t mul)
 {
 	struct snapshot *s = snapshot_new(1);
@@ -757,12 +790,11 @@ static int bench(size_t n)
 		tui_compose(t, &g);
 		key += ms_since(t0);
 	}
-	printf("keys %zu: refresh (tick build) %.1f ms, redraw %.1f ms, sort key + redraw %.1f ms"
-	       " (means of 5)\n",
-	       n, build / 5, draw / 5, key / 5);
+	printf("keys=%zu tick_ms=%.3f compose_ms=%.3f key_compose_ms=%.3f (means of 5)\n", n,
+	       build / 5, draw / 5, key / 5);
 	grid_free(&g);
 	tui_free(t);
-	return build / 5 < 500 && draw / 5 < 100 && key / 5 < 100 ? 0 : 1;
+	return 0;
 }
 
 int main(int argc, char **argv)
