@@ -66,8 +66,9 @@ TUI_TARGETS = [
      "ms", "<=", 500.0, None),
     ("100,000-key map: refresh (read + rebuild), median", "tui: 100k keys: refresh (read+rebuild)",
      "ms", "<=", 500.0, None),
+    # no goal: for comparison
     ("100,000-key map: dashboard CPU at 1 Hz (% of a core; bpftrace: "
-     "`interval:s:1 { print(@); }`)", "tui: 100k keys dashboard at 1 Hz: CPU", "%", "<=", 100.0,
+     "`interval:s:1 { print(@); }`)", "tui: 100k keys dashboard at 1 Hz: CPU", "%", None, None,
      "tui: 100k keys + interval:s:1 { print(@); }, classic: CPU"),
 ]
 
@@ -114,6 +115,9 @@ def issue6():
     for name, metric, unit, op, bound, ref_metric in TUI_TARGETS:
         a = med(ref, ref_metric) if ref_metric else None
         b = med(new, metric)
+        if op is None:
+            rows.append((b, f"| {name} | {fmt(a)} | {fmt(b)} | (none) | - |"))
+            continue
         met = "n/a" if b is None else ("yes" if (b <= bound if op == "<=" else b >= bound)
                                         else "NO")
         rows.append((b, f"| {name} | {fmt(a)} | {fmt(b)} | {op} {bound:g} {unit} | {met} |"))
