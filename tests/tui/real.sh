@@ -15,6 +15,9 @@ cp -r "$ROOT/themes" "$R/bin/themes"
 # a relink in progress leaves an empty or partial file: copy a whole one
 for _ in $(seq 60); do
 	if [ "$(head -c 4 "$ROOT/tracetop" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; then
+		# a new file: cp into a leftover keeps its mode (644 from a link
+		# caught half-way), and it would never run
+		rm -f "$TT.tmp"
 		cp "$ROOT/tracetop" "$TT.tmp" 2>/dev/null
 		if [ "$(timeout 20 "$TT.tmp" --plain -e 'BEGIN { printf("ok\n"); exit(); }' 2>/dev/null | grep -c '^ok$')" = 1 ]; then
 			mv "$TT.tmp" "$TT"
@@ -24,11 +27,15 @@ for _ in $(seq 60); do
 	sleep 1
 done
 
-# programs (ids) a process holds open, from /proc/PID/fdinfo
+# programs (ids) a process holds open or linked, from /proc/PID/fdinfo
 progs_of() {
 	local pid=$1 fd
 	for fd in /proc/"$pid"/fd/*; do
-		[ "$(readlink "$fd" 2>/dev/null)" = "anon_inode:bpf-prog" ] || continue
+		# program fds, or links (their fdinfo names the program too)
+		case "$(readlink "$fd" 2>/dev/null)" in
+		anon_inode:bpf-prog | anon_inode:bpf_link) ;;
+		*) continue ;;
+		esac
 		awk '/^prog_id:/ { print $2 }' "/proc/$pid/fdinfo/${fd##*/}" 2>/dev/null
 	done | sort -u | tr '\n' ' '
 }
