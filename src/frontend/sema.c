@@ -336,7 +336,9 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	sema_collect_consts(&s);
 	sema_includes(&s); /* after the script's own #defines, which win */
 	collect_maps(&s);
+	sema_check_kprobe_modules(&s);
 	sema_expand_probes(&s);
+	sema_check_banned(&s);
 	if (opts && opts->max_probes && s.probes.len > opts->max_probes)
 		diag_err_nospan(d,
 				"Can't attach to %zu probes because it exceeds the current limit "

@@ -131,6 +131,9 @@ bool sema_ident_const(struct sema *s, struct node *n);
 
 /* sema_probes.c */
 void sema_expand_probes(struct sema *s);
+/* sema_kcheck.c: kprobe module parts, banned kretprobes (see the file) */
+void sema_check_kprobe_modules(struct sema *s);
+void sema_check_banned(struct sema *s);
 bool sema_kind_is(const struct sema *s, enum probe_kind k);
 struct node *sema_copy_node(struct sema *s, const struct node *n);
 
