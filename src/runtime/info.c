@@ -2,9 +2,10 @@
  * info.c - `tracetop --info`: what this kernel can do for a tracer.
  *
  * Every line is a real probe of the running kernel, not a version guess:
- * libbpf's feature probes for program and map types and helpers, and
- * kfeat.c's tries of kprobes, fentry and kprobe_multi links (the same
- * answers sema and the runtime act on).
+ * libbpf's feature probes for program and map types and helpers, a test
+ * load of an fentry program calling bpf_d_path (dpath), and kfeat.c's
+ * tries of kprobes, fentry and kprobe_multi links (the same answers sema
+ * and the runtime act on).
  */
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
@@ -48,6 +49,42 @@ static int silent_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/* bpf_d_path (path()) is allowed only in fentry programs on the kernel's
+ * allowlisted functions: load one on dentry_open(const struct path *, ...)
+ * that calls it on its first argument. */
+static bool can_load_d_path(void)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct bpf_insn insns[] = {
+		/* r1 = *(u64 *)(r1 + 0); r2 = r10; r2 += -8; r3 = 8 */
+		{.code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_1},
+		{.code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_2, .src_reg = BPF_REG_10},
+		{.code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_2, .imm = -8},
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3, .imm = 8},
+		{.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_d_path},
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	bool ok = false;
+	int id;
+
+	if (!vmlinux)
+		return false;
+	id = btf__find_by_name_kind(vmlinux, "dentry_open", BTF_KIND_FUNC);
+	if (id > 0) {
+		LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+			    .attach_btf_id = (__u32)id);
+		int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "tt_probe_dpath", "GPL", insns,
+				       ARRAY_SIZE(insns), &opts);
+		if (fd >= 0) {
+			ok = true;
+			close(fd);
+		}
+	}
+	btf__free(vmlinux);
+	return ok;
+}
+
 int rt_print_info(FILE *out)
 {
 	struct utsname u;
@@ -78,6 +115,7 @@ int rt_print_info(FILE *out)
 		fprintf(out, "  %s: %s\n", helpers[i].name,
 			yes_no(libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, helpers[i].id, NULL) ==
 			       1));
+	fprintf(out, "  dpath: %s\n", yes_no(can_load_d_path()));
 
 	fprintf(out, "\nKernel features\n");
 	fprintf(out, "  btf: %s\n", yes_no(access("/sys/kernel/btf/vmlinux", R_OK) == 0));
@@ -107,6 +145,8 @@ int rt_print_info(FILE *out)
 	fprintf(out, "  kprobe: %s\n", yes_no(kfeat_kprobes()));
 	fprintf(out, "  kprobe_multi: %s\n", yes_no(kfeat_kprobe_multi()));
 	fprintf(out, "  fentry/fexit: %s\n", yes_no(kfeat_fentry()));
+	/* the same under bpftrace's name: its test runner greps "kfunc: yes" */
+	fprintf(out, "  kfunc: %s\n", yes_no(kfeat_fentry()));
 	fprintf(out, "  tracepoint: %s\n",
 		yes_no(libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, NULL) == 1));
 	fprintf(out, "  rawtracepoint: %s\n",
