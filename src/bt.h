@@ -377,6 +377,13 @@ struct bt_runtime_error {
 	struct span span;
 };
 
+/* A call of a helper the kernel allows only in some probes (path()'s
+ * bpf_d_path): where it is, for the error when the load is refused. */
+struct bt_helper_use {
+	int helper; /* BPF_FUNC_* */
+	struct span span;
+};
+
 /* Where a map comes from in the source (for metrics labels and HELP). */
 struct bt_map_meta {
 	const char *name;        /* "@x", as in prog->maps */
@@ -406,6 +413,8 @@ struct bt_program {
 	/* sema_maps.c, for the metrics exporter: nmaps entries in prog->maps
 	 * order (allocated in types), or NULL */
 	struct bt_map_meta *map_meta;
+	struct bt_helper_use *helper_uses; /* codegen (xmalloc'd) */
+	size_t nhelper_uses;
 };
 
 void bt_program_free(struct bt_program *p);

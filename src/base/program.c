@@ -35,6 +35,7 @@ void bt_program_free(struct bt_program *p)
 	for (size_t i = 0; i < p->nnotes; i++)
 		free(p->notes[i]);
 	free(p->notes);
+	free(p->helper_uses);
 	free(p->probes);
 	free(p->maps);
 	free(p->formats);

@@ -237,6 +237,9 @@ int cg_space(struct cg *cg, const struct type *ptr); /* of a pointer or int addr
 LLVMValueRef gen_probe_arg(struct cg *cg, int i);
 LLVMValueRef gen_retval(struct cg *cg);
 LLVMValueRef gen_reg(struct cg *cg, const char *name, struct span sp);
+/* the kernel address (i64) of a pointer value or of a record in kernel
+ * memory (args->filp->f_path), or NULL when the value is on the stack */
+LLVMValueRef gen_kernel_addr(struct cg *cg, struct node *n);
 
 /* gen_usdt.c: arg i of the function's USDT site (from its note, at
  * compile time); uaddr("sym") of the probe's binary. */

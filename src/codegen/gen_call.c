@@ -277,6 +277,30 @@ static LLVMValueRef call_cgroup_path(struct cg *cg, struct node *n)
 	return p;
 }
 
+/* path(p): bpf_d_path into a zeroed string. The argument must stay the
+ * verifier's typed kernel pointer (an fentry argument plus a field offset):
+ * no probe read. The kernel allows the helper only on the functions of
+ * its d_path allowlist; elsewhere the load fails (loader.c says where). */
+static LLVMValueRef call_path(struct cg *cg, struct node *n)
+{
+	struct node *a = arg(n, 0);
+	LLVMValueRef buf = ir_alloca_zeroed(cg, n->type->size, "path");
+	LLVMValueRef addr = gen_kernel_addr(cg, a);
+
+	if (!addr) {
+		cg_error(cg, a->span, "path() of a value that is not in kernel memory");
+		return buf;
+	}
+	LLVMValueRef args[] = {LLVMBuildIntToPtr(cg->b, addr, cg->ptr, ""), buf,
+			       LLVMConstInt(cg->i32, n->type->size, false)};
+	ir_helper(cg, BPF_FUNC_d_path, cg->i64, args, 3);
+	cg->prog->helper_uses = xrealloc(cg->prog->helper_uses, (cg->prog->nhelper_uses + 1) *
+									sizeof(*cg->prog->helper_uses));
+	cg->prog->helper_uses[cg->prog->nhelper_uses++] =
+		(struct bt_helper_use){BPF_FUNC_d_path, n->span};
+	return buf;
+}
+
 gen_call_fn gen_value_call(enum func fn)
 {
 	switch (fn) {
@@ -291,6 +315,8 @@ gen_call_fn gen_value_call(enum func fn)
 		return call_identity;
 	case F_CGROUP_PATH:
 		return call_cgroup_path;
+	case F_PATH:
+		return call_path;
 	case F_USYM:
 		return call_usym;
 	case F_KADDR:

@@ -323,3 +323,12 @@ LLVMValueRef gen_deref(struct cg *cg, struct node *n)
 	cg->cur_span.hi = cg->cur_span.lo + 1;
 	return gen_read_mem(cg, addr, n->type, cg_space(cg, o->type));
 }
+
+LLVMValueRef gen_kernel_addr(struct cg *cg, struct node *n)
+{
+	int user;
+
+	if (n->type->kind == T_PTR)
+		return gen_expr(cg, n);
+	return gen_addr(cg, n, &user);
+}

@@ -199,7 +199,7 @@ static void ev_print_map(struct ev_ctx *c, uint32_t idx, const uint8_t *data, si
 
 /* The program's text, for a warning that points into it: -e text, or the
  * script read again (only when a runtime error happens). */
-static char *program_source(const struct bt_opts *o, const char **name)
+char *rt_program_source(const struct bt_opts *o, const char **name)
 {
 	FILE *f;
 	struct strbuf sb = {0};
@@ -238,7 +238,7 @@ static void ev_runtime_error(struct ev_ctx *c, uint32_t idx, const uint8_t *data
 
 	if (len >= 16)
 		memcpy(&ret, data + 8, 8);
-	text = e ? program_source(c->rt->opts, &src.name) : NULL;
+	text = e ? rt_program_source(c->rt->opts, &src.name) : NULL;
 	src.text = text ? text : "";
 	src.len = strlen(src.text);
 	diags_init(&d, &src);

@@ -150,6 +150,8 @@ static void report_load_error(struct rt *rt, int err)
 		rt->failed_prog[0] ? rt_probe_by_prog(rt, rt->failed_prog) : NULL;
 	const char *hint = p ? attach_load_hint(p, err) : NULL;
 
+	if (load_error_helper(rt))
+		return;
 	/* The verifier log says what is wrong with the code; a hint says
 	 * what is wrong with the kernel, which needs no log. */
 	if (!hint)

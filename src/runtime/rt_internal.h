@@ -120,6 +120,14 @@ int events_open(struct rt *rt);
 int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_end_ns);
 void events_check_lost(struct rt *rt, const struct sink_ops *sink);
 void events_close(struct rt *rt);
+/* the program's text (-e text, or the script read again; heap), *name
+ * "stdin" or the path; NULL when it cannot be had */
+char *rt_program_source(const struct bt_opts *o, const char **name);
+
+/* load_error.c: a load the verifier refused because of a helper call
+ * (bpf_d_path outside its allowlist): print bpftrace's located "helper X
+ * not supported in probe" and return true; false when that is not why */
+bool load_error_helper(struct rt *rt);
 
 /* maps.c */
 int maps_read(struct rt *rt, size_t idx, struct arena *a, struct map_snapshot *out);
