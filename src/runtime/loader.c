@@ -383,9 +383,38 @@ static int attach_one(struct rt *rt, const struct bt_probe *p, size_t *consumed)
 	BT_BUG("unknown probe kind");
 }
 
+/* Several programs on one hook run in the order the kernel keeps them:
+ * newest first for kprobes (and fentry trampolines, uprobes, software
+ * events), oldest first for tracepoints (one program array per event).
+ * rt_start attaches the first kinds in reverse, then the others in order,
+ * so that every hook runs its probes in script order, as bpftrace does. */
+static bool attach_reversed(enum probe_kind k)
+{
+	return k == PK_KPROBE || k == PK_KRETPROBE || k == PK_FENTRY || k == PK_FEXIT ||
+	       k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT || k == PK_SOFTWARE;
+}
+
+/* step k of the two passes: n-1 .. 0, then 0 .. n-1 */
+static size_t attach_index(const struct bt_program *prog, size_t k)
+{
+	return k < prog->nprobes ? prog->nprobes - 1 - k : k - prog->nprobes;
+}
+
+/* which probes belong to a kprobe_multi group (rt->kmulti) */
+static bool *in_kprobe_multi(const struct rt *rt)
+{
+	bool *g = xcalloc(rt->prog->nprobes ? rt->prog->nprobes : 1, sizeof(*g));
+
+	for (size_t j = 0; rt->kmulti && j < rt->prog->nprobes; j++)
+		for (size_t m = 0; rt->kmulti[j] > 1 && m < rt->kmulti[j]; m++)
+			g[j + m] = true;
+	return g;
+}
+
 int rt_start(struct rt *rt, const struct sink_ops *sink)
 {
 	sigset_t block, old;
+	bool *grouped;
 	int err;
 
 	print_rt = rt;
@@ -408,18 +437,27 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 	 * (the caller sees its flag next and stops us as usual) */
 	caller_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	for (size_t i = 0, n = 1; i < rt->prog->nprobes && !rt->exit_requested; i += n) {
+	grouped = in_kprobe_multi(rt);
+	for (size_t k = 0, n = 1; k < 2 * rt->prog->nprobes && !rt->exit_requested; k += n) {
+		size_t i = attach_index(rt->prog, k);
 		const struct bt_probe *p = &rt->prog->probes[i];
+		/* a kprobe_multi group attaches whole, in the forward pass */
+		bool rev = attach_reversed(p->kind) && !grouped[i];
 
+		n = 1;
+		if (rev != (k < rt->prog->nprobes))
+			continue;
 		if (caller_signal_pending(&block))
 			break;
 		err = attach_one(rt, p, &n);
 		if (err) {
 			sigprocmask(SIG_SETMASK, &old, NULL);
+			free(grouped);
 			goto err_detach;
 		}
 		rt->nattached++; /* a profile probe on every CPU counts once */
 	}
+	free(grouped);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	/* what we printed comes before anything the command prints */
 	if (sink && sink->flush)
