@@ -385,13 +385,15 @@ static int attach_one(struct rt *rt, const struct bt_probe *p, size_t *consumed)
 
 /* Several programs on one hook run in the order the kernel keeps them:
  * newest first for kprobes (and fentry trampolines, uprobes, software
- * events), oldest first for tracepoints (one program array per event).
- * rt_start attaches the first kinds in reverse, then the others in order,
- * so that every hook runs its probes in script order, as bpftrace does. */
+ * events), oldest first for tracepoints (one program array per event) and
+ * kretprobes (each entry pushes a return instance, and the returns pop
+ * them last in, first out). rt_start attaches the first kinds in reverse,
+ * then the others in order, so that every hook runs its probes in script
+ * order, as bpftrace does. */
 static bool attach_reversed(enum probe_kind k)
 {
-	return k == PK_KPROBE || k == PK_KRETPROBE || k == PK_FENTRY || k == PK_FEXIT ||
-	       k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT || k == PK_SOFTWARE;
+	return k == PK_KPROBE || k == PK_FENTRY || k == PK_FEXIT || k == PK_UPROBE ||
+	       k == PK_URETPROBE || k == PK_USDT || k == PK_SOFTWARE;
 }
 
 /* step k of the two passes: n-1 .. 0, then 0 .. n-1 */
