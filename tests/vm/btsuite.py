@@ -21,7 +21,7 @@ own --filter.
 
   btsuite.py --suite /tmp/bt-suite/tests --bin DIR [--files] [--list]
              [--set kernel|all] [--filter GLOB] [--file SUITEFILE]
-             [--results FILE]
+             [--cases LISTFILE] [--results FILE]
 
 DIR holds an executable named bpftrace (the runner's
 BPFTRACE_RUNTIME_TEST_EXECUTABLE). --files prints the suite files that hold
@@ -37,8 +37,11 @@ import os
 import re
 import sys
 
+# a probe type at the start of an attach point, then a function name,
+# glob or positional ("f:15" in a script struct's bitfield is no probe)
 KERNEL_PROBE = re.compile(
-    r"\b(kprobe|kretprobe|kfunc|kretfunc|fentry|fexit|k|kr|f|fr):")
+    r"(?:^|[\s},'\"])(kprobe|kretprobe|kfunc|kretfunc|fentry|fexit|k|kr|f|fr)"
+    r":[A-Za-z_*$]")
 
 
 def case_text(test):
@@ -73,6 +76,8 @@ def main():
     ap.add_argument("--set", default="kernel", choices=["kernel", "all"])
     ap.add_argument("--filter", help="fnmatch pattern on file.case name")
     ap.add_argument("--file", help="only the cases of this suite file")
+    ap.add_argument("--cases", help="only the cases named in this file "
+                    "(one \"file.case name\" a line)")
     ap.add_argument("--files", action="store_true",
                     help="list the suite files holding selected cases")
     ap.add_argument("--list", action="store_true",
@@ -94,6 +99,10 @@ def main():
     cases = select(TestParser.read_all(False), args.set, args.filter)
     if args.file:
         cases = [(s, t) for s, t in cases if s == args.file]
+    if args.cases:
+        with open(args.cases) as f:
+            names = {line.rstrip("\n") for line in f}
+        cases = [(s, t) for s, t in cases if "%s.%s" % (s, t.name) in names]
     if args.files:
         for s in sorted({s for s, _ in cases}):
             print(s)

@@ -19,6 +19,8 @@
 #   -t SECS  time limit of each VM run (default 1800)
 #   -k       keep earlier results (rerun a few cases; the summary takes the
 #            latest result of each case)
+#   -r       rerun tracetop on the cases bpftrace passes and it did not
+#            (from the latest results; implies -b tt -k)
 #
 # One VM boot per suite file, both binaries in the same boot. Inside the
 # guest a small background load (cat and sleep in a loop) keeps vfs_read,
@@ -36,14 +38,15 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 OUT=$TOP/tests/out/btsuite
 
-# ---- inside the VM: tests/vm/btsuite.sh --guest SUITE FILE GLOB BIN...
+# ---- inside the VM: tests/vm/btsuite.sh --guest SUITE FILE GLOB LIST BIN...
 if [ "${1:-}" = --guest ]; then
-	suite=$2 file=$3 glob=$4
-	shift 4
+	suite=$2 file=$3 glob=$4 list=$5
+	shift 5
 	(while :; do cat /proc/loadavg >/dev/null; sleep 0.2; done) &
 	load=$!
 	flt=()
 	[ -n "$glob" ] && flt=(--filter "$glob")
+	[ -n "$list" ] && flt+=(--cases "$list")
 	for b in "$@"; do
 		echo "btsuite: $b $file (kernel $(uname -r))"
 		python3 "$HERE/btsuite.py" --suite "$suite" --bin "$OUT/$b" --file "$file" \
@@ -54,14 +57,15 @@ if [ "${1:-}" = --guest ]; then
 	exit 0
 fi
 
-bins=(ref tt) glob= limit=1800 keep=0
-while getopts b:f:t:kh o; do
+bins=(ref tt) glob= limit=1800 keep=0 list=
+while getopts b:f:t:krh o; do
 	case $o in
 	b) case $OPTARG in ref | tt) bins=("$OPTARG") ;; both) bins=(ref tt) ;;
 		*) echo "btsuite: -b ref|tt|both" >&2; exit 2 ;; esac ;;
 	f) glob=$OPTARG ;;
 	t) limit=$OPTARG ;;
 	k) keep=1 ;;
+	r) list=$OUT/rerun.list keep=1 bins=(tt) ;;
 	*) sed -n '2,34s/^# \{0,1\}//p' "$0"; exit 2 ;;
 	esac
 done
@@ -83,21 +87,30 @@ fi
 
 sel=(--suite "$SUITE")
 [ -n "$glob" ] && sel+=(--filter "$glob")
+if [ -n "$list" ]; then
+	awk -F'\t' 'FNR == NR { if ($1 == "PASS") ok[$2] = 1; next } { r[$2] = $1 }
+		END { for (c in ok) if (r[c] != "PASS") print c }' "$OUT/ref.results" "$OUT/tt.results" >"$list"
+	sel+=(--cases "$list")
+fi
 files=$(python3 "$HERE/btsuite.py" "${sel[@]}" --files) || exit 1
 for f in $files; do
 	echo "btsuite: $f ($(python3 "$HERE/btsuite.py" "${sel[@]}" --file "$f" --list | wc -l) cases)"
-	"$HERE/vmrun" -t "$limit" -w "$OUT" -- "$HERE/btsuite.sh" --guest "$SUITE" "$f" "$glob" "${bins[@]}"
+	"$HERE/vmrun" -t "$limit" -w "$OUT" -- "$HERE/btsuite.sh" --guest "$SUITE" "$f" "$glob" "$list" "${bins[@]}"
 	rc=$?
 	[ $rc = 0 ] || echo "btsuite: VM run for $f ended with status $rc (see $OUT/*/$f.log)"
 done
 
 # ---- summary: the latest result of each case
-latest() { [ -f "$OUT/$1.results" ] && awk -F'\t' '{ r[$2] = $1 } END { for (c in r) print r[c] "\t" c }' "$OUT/$1.results" | sort -t$'\t' -k2; }
+# (of the cases in the current selection: results of cases no longer
+# selected are left out)
+python3 "$HERE/btsuite.py" --suite "$SUITE" --list >"$OUT/selected.list"
+latest() { [ -f "$OUT/$1.results" ] && awk -F'\t' 'FNR == NR { sel[$0] = 1; next } ($2 in sel) { r[$2] = $1 }
+	END { for (c in r) print r[c] "\t" c }' "$OUT/selected.list" "$OUT/$1.results" | sort -t$'\t' -k2; }
 {
 	latest ref >"$OUT/ref.latest"
 	latest tt >"$OUT/tt.latest"
 	n=$(grep -c '^PASS' "$OUT/ref.latest")
-	echo "cases selected: $(python3 "$HERE/btsuite.py" --suite "$SUITE" --list | wc -l)"
+	echo "cases selected: $(wc -l <"$OUT/selected.list")"
 	echo "bpftrace (ref): $(cut -f1 "$OUT/ref.latest" | sort | uniq -c | awk '{printf "%s %s  ", $2, $1}')"
 	echo "tracetop (tt):  $(cut -f1 "$OUT/tt.latest" | sort | uniq -c | awk '{printf "%s %s  ", $2, $1}')"
 	m=$(awk -F'\t' 'FNR == NR { if ($1 == "PASS") ok[$2] = 1; next } $1 == "PASS" && ok[$2]' \
