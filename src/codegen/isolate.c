@@ -8,7 +8,7 @@
  * Makefile renames LLVM's .init_array to tt_llvm_init, so they do not run
  * at every start), generates the object and writes back what codegen
  * adds to the program: the object, the stack map and cpid flags, -k's
- * runtime error sites and the diagnostics. The parent never executes LLVM
+ * runtime error sites, the helper call sites and the diagnostics. The parent never executes LLVM
  * code. No LLVM header here: only plain data crosses the pipe.
  */
 #include <errno.h>
@@ -49,6 +49,7 @@ struct cg_result {
 	uint64_t obj_len;
 	uint32_t nerrors; /* new runtime error sites (-k) */
 	uint32_t ndiags;  /* new diagnostics */
+	uint32_t nhelper_uses; /* helper call sites (path()'s bpf_d_path) */
 };
 
 static void put_u32(struct strbuf *sb, uint32_t v)
@@ -83,7 +84,7 @@ static int write_all(int fd, const char *p, size_t n)
 static void child_main(int fd, const struct ast *ast, const struct bt_opts *opts,
 		       struct bt_program *prog, struct diags *d)
 {
-	size_t nerrors0 = prog->nerrors, ndiags0 = d->list.len;
+	size_t nerrors0 = prog->nerrors, ndiags0 = d->list.len, nuses0 = prog->nhelper_uses;
 	struct cg_result r = {0};
 	struct strbuf sb = {0};
 
@@ -95,6 +96,7 @@ static void child_main(int fd, const struct ast *ast, const struct bt_opts *opts
 	r.obj_len = r.rc ? 0 : prog->obj_len;
 	r.nerrors = (uint32_t)(prog->nerrors - nerrors0);
 	r.ndiags = (uint32_t)(d->list.len - ndiags0);
+	r.nhelper_uses = (uint32_t)(prog->nhelper_uses - nuses0);
 	sb_putn(&sb, (const char *)&r, sizeof(r));
 	if (r.obj_len)
 		sb_putn(&sb, prog->obj, prog->obj_len);
@@ -102,6 +104,11 @@ static void child_main(int fd, const struct ast *ast, const struct bt_opts *opts
 		put_u32(&sb, prog->errors[i].span.lo);
 		put_u32(&sb, prog->errors[i].span.hi);
 		put_str(&sb, prog->errors[i].msg);
+	}
+	for (size_t i = nuses0; i < prog->nhelper_uses; i++) {
+		put_u32(&sb, (uint32_t)prog->helper_uses[i].helper);
+		put_u32(&sb, prog->helper_uses[i].span.lo);
+		put_u32(&sb, prog->helper_uses[i].span.hi);
 	}
 	for (size_t i = ndiags0; i < d->list.len; i++) {
 		const struct diag *g = d->list.items[i];
@@ -187,6 +194,16 @@ static int apply_result(struct reader *rd, struct bt_program *prog, struct diags
 		e.msg = take_str(rd);
 		prog->errors = xrealloc(prog->errors, (prog->nerrors + 1) * sizeof(*prog->errors));
 		prog->errors[prog->nerrors++] = e;
+	}
+	for (uint32_t i = 0; i < r.nhelper_uses && !rd->bad; i++) {
+		struct bt_helper_use u;
+
+		u.helper = (int)take_u32(rd);
+		u.span.lo = take_u32(rd);
+		u.span.hi = take_u32(rd);
+		prog->helper_uses = xrealloc(prog->helper_uses,
+					     (prog->nhelper_uses + 1) * sizeof(*prog->helper_uses));
+		prog->helper_uses[prog->nhelper_uses++] = u;
 	}
 	for (uint32_t i = 0; i < r.ndiags && !rd->bad; i++) {
 		struct diag *g = xcalloc(1, sizeof(*g));
