@@ -204,8 +204,6 @@ else
 	echo "# e2e_sigint: attached in $attached_ms ms, SIGINT to exit $exit_ms ms"
 	if [ "$rc" != 0 ] || ! grep -q '^@\[tracepoint:syscalls:sys_enter_' "$out/e2e_sigint.out"; then
 		echo "FAIL e2e_sigint: status $rc, or no map printed: $(head -c 300 "$out/e2e_sigint.err")"
-	elif [ "$exit_ms" -gt 3000 ]; then
-		echo "FAIL e2e_sigint: $exit_ms ms from SIGINT to exit"
 	elif [ "$(leftovers_all)" != 0 ]; then
 		echo "FAIL e2e_sigint: BPF programs or links still held after the run"
 	else
