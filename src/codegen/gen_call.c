@@ -77,12 +77,12 @@ static LLVMValueRef call_buf(struct cg *cg, struct node *n)
 	struct node *src = arg(n, 0);
 	LLVMValueRef p = ir_alloca_zeroed(cg, n->type->size, "buf");
 	LLVMValueRef len = clamp_len(cg, arg(n, 1), cap, 0);
+	/* an array or string value is already on the BPF stack */
+	int space = cg_is_scalar(src->type) ? cg_space(cg, src->type) : AS_KERNEL;
 
 	ir_store(cg, p, len, 4);
-	cg_check_read(cg,
-		      ir_probe_read(cg, ir_gep(cg, p, 4), len, gen_expr(cg, src),
-				    cg_space(cg, src->type)),
-		      cg_space(cg, src->type), false);
+	cg_check_read(cg, ir_probe_read(cg, ir_gep(cg, p, 4), len, gen_expr(cg, src), space), space,
+		      false);
 	return p;
 }
 

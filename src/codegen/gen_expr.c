@@ -183,6 +183,23 @@ LLVMValueRef gen_ptr_step(struct cg *cg, const struct type *lhs, enum binop op, 
 	return r;
 }
 
+/* a == b on two arrays of one size: 1 when every byte is equal */
+static LLVMValueRef gen_bytes_equal(struct cg *cg, LLVMValueRef a, LLVMValueRef b, uint32_t size)
+{
+	LLVMValueRef diff = ir_const(cg, 0);
+	uint32_t off = 0;
+
+	while (off < size) {
+		uint32_t w = size - off >= 8 ? 8 : size - off >= 4 ? 4 : size - off >= 2 ? 2 : 1;
+		LLVMValueRef x = ir_load(cg, ir_gep(cg, a, off), w, false);
+		LLVMValueRef y = ir_load(cg, ir_gep(cg, b, off), w, false);
+
+		diff = LLVMBuildOr(cg->b, diff, LLVMBuildXor(cg->b, x, y, ""), "");
+		off += w;
+	}
+	return cmp(cg, OP_EQ, diff, ir_const(cg, 0), false);
+}
+
 static LLVMValueRef gen_binop(struct cg *cg, struct node *n)
 {
 	struct node *a = n->u.binop.lhs, *b = n->u.binop.rhs;
@@ -199,6 +216,11 @@ static LLVMValueRef gen_binop(struct cg *cg, struct node *n)
 	}
 	l = gen_expr(cg, a);
 	r = gen_expr(cg, b);
+	if (a->type->kind == T_ARRAY && b->type->kind == T_ARRAY) {
+		LLVMValueRef eq = gen_bytes_equal(cg, l, r, a->type->size);
+
+		return op == OP_NE ? LLVMBuildXor(cg->b, eq, ir_const(cg, 1), "") : eq;
+	}
 	sgn = cg_is_signed(a->type) && cg_is_signed(b->type);
 	if ((op == OP_ADD || op == OP_SUB) && a->type->kind == T_PTR && b->type->kind == T_INT &&
 	    elem_size(a->type) > 1)
@@ -392,9 +414,34 @@ static void copy_bytes(struct cg *cg, LLVMValueRef src, uint32_t have, LLVMValue
 		ir_memset(cg, ir_gep(cg, dst, n), 0, size - n);
 }
 
+/* Two tuples of one shape whose element layouts differ (strings of other
+ * sizes, another tuple inside): convert element by element. */
+static bool tuple_relayout(const struct type *vt, const struct type *slot)
+{
+	if (vt->kind != T_TUPLE || slot->kind != T_TUPLE || vt->count != slot->count)
+		return false;
+	for (uint32_t i = 0; i < vt->count; i++)
+		if (vt->fields[i].offset != slot->fields[i].offset ||
+		    vt->fields[i].type->size != slot->fields[i].type->size)
+			return true;
+	return false;
+}
+
 void gen_store_value(struct cg *cg, LLVMValueRef v, const struct type *vt, LLVMValueRef dst,
 		     const struct type *slot)
 {
+	if (tuple_relayout(vt, slot)) {
+		for (uint32_t i = 0; i < vt->count; i++) {
+			const struct field *f = &vt->fields[i], *g = &slot->fields[i];
+			LLVMValueRef e = ir_gep(cg, v, f->offset);
+
+			if (cg_is_scalar(f->type))
+				e = ir_load(cg, e, f->type->size ? f->type->size : 8,
+					    cg_is_signed(f->type));
+			gen_store_value(cg, e, f->type, ir_gep(cg, dst, g->offset), g->type);
+		}
+		return;
+	}
 	if (cg_is_scalar(vt)) {
 		if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMPointerTypeKind)
 			v = ir_to_i64(cg, v, false);

@@ -473,11 +473,18 @@ struct probe_info {
  *   see below); *int reads a uint64 from kernel memory.
  * - Ternary: both arms the same kind; ints -> 64-bit (signed iff both);
  *   strings -> the larger size.
- * - Tuples: T_TUPLE, elements in STORAGE form at natural alignment
- *   (align = max elem align, size rounded up to it). $t.N: element N.
+ * - Tuples: T_TUPLE, elements as typed (an int8 stays 1 byte, as in
+ *   bpftrace 0.17) at natural alignment (align = max elem align, size
+ *   rounded up to it); $t.N: element N. A tuple is stored as laid out.
+ *   Two tuples of one variable or map must have equal element types
+ *   (strings may differ in size: the slot takes the largest); a tuple of
+ *   another layout stored into a slot is converted element by element.
+ * - Arrays: == and != on two T_ARRAYs of integer elements of one size and
+ *   one count compare the bytes. A `char` array (plain char only: uint8_t
+ *   and unsigned char arrays stay integer arrays) reads as T_STR.
  *
  * STORAGE. Whenever a value is stored (scratch variable, map key, map
- * value, tuple element, printf/format argument): integers are widened to
+ * value, printf/format argument): integers are widened to
  * 8 bytes (sext if signed, else zext), keeping signedness; strings are
  * copied into the slot's size (the slot's type: the largest string size
  * ever stored there), min(src, slot) bytes then zeros; others as bytes:

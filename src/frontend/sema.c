@@ -236,12 +236,12 @@ static void type_fn(struct sema *s, struct node *probe, struct probe_fn *fn)
 				 sema_tname(s, t));
 	}
 	sema_block(s, fn->body);
-	if (s->final) {
-		fn->nvars = s->vars.len;
-		fn->vars = arena_alloc(s->a, sizeof(*fn->vars) * (fn->nvars ? fn->nvars : 1));
-		for (size_t i = 0; i < fn->nvars; i++)
-			fn->vars[i] = *(struct sema_var *)s->vars.items[i];
-	}
+	/* the final pass's variables; an earlier pass leaves its own as the
+	 * types the next pass starts from (grown_type, sema_stmt.c) */
+	fn->nvars = s->vars.len;
+	fn->vars = arena_alloc(s->a, sizeof(*fn->vars) * (fn->nvars ? fn->nvars : 1));
+	for (size_t i = 0; i < fn->nvars; i++)
+		fn->vars[i] = *(struct sema_var *)s->vars.items[i];
 }
 
 static void type_all(struct sema *s)

@@ -104,6 +104,10 @@ const struct type *stype_ptr(struct sema *s, const struct type *elem, bool is_us
 const struct type *stype_buf(struct sema *s, uint32_t n);
 const struct type *stype_tuple(struct sema *s, const struct type **elems, uint32_t n);
 const struct type *stype_agg(struct sema *s, enum type_kind k, bool is_signed);
+/* a tuple value (`(a, b)`): elements as they are, C layout; stype_tuple
+ * lays out records of stored values (keys, printf arguments): integers
+ * widened to 8 bytes */
+const struct type *stype_tuple_value(struct sema *s, const struct type **elems, uint32_t n);
 const struct type *stype_storage(struct sema *s, const struct type *t);
 /* bpftrace's wording: "int64", "unsigned int64", "string[16]" ... */
 const char *sema_tname(struct sema *s, const struct type *t);
@@ -181,6 +185,8 @@ void sema_map_assign(struct sema *s, struct node *map, const struct type *vt, st
 void sema_map_agg(struct sema *s, struct node *map, enum map_agg agg, const struct type *vt,
 		  struct span sp);
 void sema_maps_finish(struct sema *s);
+/* two value types of a map or variable merged (strings grow), NULL if they differ */
+const struct type *stype_merge(struct sema *s, const struct type *a, const struct type *b);
 
 /* sema_dump.c: checks the frontend.h contract, prints and counts violations */
 int sema_verify(const struct ast *ast, FILE *f);

@@ -119,8 +119,7 @@ static const char *provider_written(struct sema *s)
 
 static bool printable(const struct type *t)
 {
-	return t->kind != T_NONE && t->kind != T_RECORD && t->kind != T_CTX &&
-	       !type_is_map_value_kind(t);
+	return t->kind != T_NONE && t->kind != T_CTX && !type_is_map_value_kind(t);
 }
 
 static int signal_num(const char *name)

@@ -359,6 +359,19 @@ static const struct type *binop(struct sema *s, struct node *n)
 			 sema_tname(s, l), sema_tname(s, r));
 		return n->type = &t_u64;
 	}
+	if (l->kind == T_ARRAY) {
+		/* compared bytewise: integer elements of one size, one count */
+		const struct type *le = l->elem, *re = r->elem;
+		if (op != OP_EQ && op != OP_NE)
+			sema_err(s, sp, "The %s operator cannot be used on arrays.", op_str(op));
+		else if (l->count != r->count)
+			sema_err(s, sp, "Only arrays of same size support comparison operators.");
+		else if (!le || !re || le->kind != T_INT || re->kind != T_INT ||
+			 le->size != re->size)
+			sema_err(s, sp,
+				 "Only arrays of same sized integer support comparison operators.");
+		return n->type = &t_u64;
+	}
 	if (op != OP_EQ && op != OP_NE)
 		sema_err(s, sp, "The %s operator can not be used on expressions of types %s, %s",
 			 op_str(op), sema_tname(s, l), sema_tname(s, r));
@@ -369,6 +382,24 @@ static const struct type *binop(struct sema *s, struct node *n)
 		sema_err(s, sp, "The %s operator can not be used on expressions of types %s, %s",
 			 op_str(op), sema_tname(s, l), sema_tname(s, r));
 	return n->type = &t_u64;
+}
+
+/* pointer fields read from a user record (syscall args, uprobe args) point
+ * into user memory as well; so do the pointers inside its arrays and
+ * records, and the pointer a user `T **` points to */
+static const struct type *as_user(struct sema *s, const struct type *t, bool user)
+{
+	if (!user || !t || t->is_user)
+		return t;
+	if (t->kind == T_PTR)
+		return stype_ptr(s, t->elem, true);
+	if (t->kind == T_ARRAY || t->kind == T_RECORD) {
+		struct type *c = arena_alloc(s->a, sizeof(*c));
+		*c = *t;
+		c->is_user = true;
+		return c;
+	}
+	return t;
 }
 
 static bool is_lvalue(struct node *n)
@@ -409,7 +440,7 @@ static const struct type *unop(struct sema *s, struct node *n)
 			const struct type *el = t->elem ? sema_field_type(s, t->elem) : &t_u64;
 			if (!el || el->kind == T_NONE)
 				el = &t_u64;
-			return n->type = el;
+			return n->type = as_user(s, el, t->is_user);
 		}
 		if (t->kind == T_INT)
 			return n->type = &t_u64;
@@ -467,15 +498,6 @@ static const struct type *ternary(struct sema *s, struct node *n)
 		return n->type = a;
 	}
 	return n->type = a;
-}
-
-/* pointer fields read from a user record (syscall args, uprobe args) point
- * into user memory as well */
-static const struct type *as_user(struct sema *s, const struct type *t, bool user)
-{
-	if (user && t && t->kind == T_PTR && !t->is_user)
-		return stype_ptr(s, t->elem, true);
-	return t;
 }
 
 static bool tp_is_syscalls(struct sema *s)
@@ -540,14 +562,7 @@ static const struct type *field(struct sema *s, struct node *n)
 	}
 	if (is_args && s->fn->kind == PK_UPROBE)
 		user = true;
-	const struct type *ft = sema_field_type(s, f->type);
-	if (ft->kind == T_RECORD && user) {
-		struct type *c = arena_alloc(s->a, sizeof(*c));
-		*c = *ft;
-		c->is_user = true;
-		ft = c;
-	}
-	return n->type = as_user(s, ft, user);
+	return n->type = as_user(s, sema_field_type(s, f->type), user);
 }
 
 static const struct type *index_expr(struct sema *s, struct node *n)
@@ -596,7 +611,7 @@ static const struct type *tuple(struct sema *s, struct node *n)
 				 sema_tname(s, el[i]));
 		i++;
 	}
-	return n->type = stype_tuple(s, el, (uint32_t)k);
+	return n->type = stype_tuple_value(s, el, (uint32_t)k);
 }
 
 static const struct type *tuple_get(struct sema *s, struct node *n)

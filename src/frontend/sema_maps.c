@@ -40,14 +40,18 @@ static void key_list(struct sema *s, const struct type *key, int nkeys, struct s
 	sb_putc(sb, ']');
 }
 
-/* The merge of two key/value types of one kind, or NULL if they differ. */
-static const struct type *merge(struct sema *s, const struct type *a, const struct type *b)
+/* The merge of two key/value types of one kind, or NULL if they differ.
+ * Integers inside a tuple value must agree in size and sign (its layout
+ * keeps them as they are, as bpftrace's does); a multi-key list stores
+ * every integer as 8 bytes, so any integer goes there. */
+static const struct type *merge_types(struct sema *s, const struct type *a, const struct type *b,
+				      bool value, bool strict)
 {
 	if (a->kind != b->kind)
 		return NULL;
 	switch (a->kind) {
 	case T_INT:
-		return a;
+		return !strict || type_equal(a, b) ? a : NULL;
 	case T_STR:
 		return a->size >= b->size ? a : b;
 	case T_TUPLE: {
@@ -56,12 +60,14 @@ static const struct type *merge(struct sema *s, const struct type *a, const stru
 		const struct type **el = arena_alloc(s->a, sizeof(*el) * (a->count ? a->count : 1));
 		bool same = true;
 		for (uint32_t i = 0; i < a->count; i++) {
-			el[i] = merge(s, a->fields[i].type, b->fields[i].type);
+			el[i] = merge_types(s, a->fields[i].type, b->fields[i].type, value, value);
 			if (!el[i])
 				return NULL;
 			same &= el[i] == a->fields[i].type;
 		}
-		return same ? a : stype_tuple(s, el, a->count);
+		if (same)
+			return a;
+		return value ? stype_tuple_value(s, el, a->count) : stype_tuple(s, el, a->count);
 	}
 	case T_RECORD:
 		return a->name && b->name && !strcmp(a->name, b->name) ? a : NULL;
@@ -78,6 +84,11 @@ static const struct type *merge(struct sema *s, const struct type *a, const stru
 	default:
 		return a;
 	}
+}
+
+const struct type *stype_merge(struct sema *s, const struct type *a, const struct type *b)
+{
+	return merge_types(s, a, b, true, false);
 }
 
 void sema_map_keys(struct sema *s, struct node *map, struct sema_map *m)
@@ -114,7 +125,7 @@ void sema_map_keys(struct sema *s, struct node *map, struct sema_map *m)
 		return;
 	}
 	const struct type *mg = NULL;
-	if (m->nkeys == n && (n == 0 || (mg = merge(s, m->key, key)))) {
+	if (m->nkeys == n && (n == 0 || (mg = merge_types(s, m->key, key, false, false)))) {
 		if (n)
 			m->key = mg;
 		return;
@@ -183,7 +194,7 @@ void sema_map_assign(struct sema *s, struct node *map, const struct type *vt, st
 		mismatch(s, sp, m, vt);
 		return;
 	}
-	const struct type *mg = merge(s, m->value, vt);
+	const struct type *mg = stype_merge(s, m->value, vt);
 	if (!mg) {
 		if (m->value->kind == T_TUPLE && vt->kind == T_TUPLE)
 			sema_err(s, sp, "Tuple type mismatch: %s != %s.", sema_tname(s, m->value),

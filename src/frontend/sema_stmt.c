@@ -12,6 +12,23 @@
 
 #include <string.h>
 
+/* A string or tuple variable takes the largest type any of its
+ * assignments gives it: the previous pass left that in fn->vars, so every
+ * read of the variable in this pass sees the type of its slot. */
+static const struct type *grown_type(struct sema *s, const char *name, const struct type *t)
+{
+	if (t->kind != T_STR && t->kind != T_TUPLE)
+		return t;
+	for (size_t i = 0; s->fn->vars && i < s->fn->nvars; i++) {
+		const struct type *h = s->fn->vars[i].type;
+		if (strcmp(s->fn->vars[i].name, name) || !h || h->kind != t->kind)
+			continue;
+		const struct type *mg = stype_merge(s, h, t);
+		return mg ? mg : t;
+	}
+	return t;
+}
+
 /* `$x = e` */
 static void assign_var(struct sema *s, struct node *lhs, const struct type *t, struct span sp,
 		       struct node *rhs)
@@ -26,18 +43,17 @@ static void assign_var(struct sema *s, struct node *lhs, const struct type *t, s
 		t = &t_s64; /* reported by the call or expression */
 	t = stype_storage(s, t);
 	if (!v) {
-		id = sema_var_add(s, lhs->u.var.name, t);
+		id = sema_var_add(s, lhs->u.var.name, grown_type(s, lhs->u.var.name, t));
 	} else if (v->type->kind == T_STR && t->kind == T_STR) {
 		if (t->size > v->type->size)
 			v->type = t;
 	} else if (v->type->kind == T_TUPLE && t->kind == T_TUPLE) {
-		if (v->type->count != t->count || v->type->size < t->size) {
-			if (v->type->count != t->count)
-				sema_err(s, sp, "Tuple type mismatch: %s != %s.",
-					 sema_tname(s, v->type), sema_tname(s, t));
-			else
-				v->type = t;
-		}
+		const struct type *mg = stype_merge(s, v->type, t);
+		if (!mg)
+			sema_err(s, sp, "Tuple type mismatch: %s != %s.", sema_tname(s, v->type),
+				 sema_tname(s, t));
+		else
+			v->type = mg;
 	} else if (v->type->kind != t->kind || (t->kind == T_RECORD && !type_equal(v->type, t))) {
 		sema_err(s, sp,
 			 "Type mismatch for $%s: trying to assign value of type '%s' when variable "

@@ -6,7 +6,7 @@
  * variable, map, tuple or event record: integers widen to 8 bytes, tuples
  * re-lay their elements. Written type names (casts, sizeof, offsetof) are
  * resolved here: bpftrace's int8..uint64, C integer names, script-defined
- * structs (parsed from their body text) and kernel types through BTF.
+ * structs (laid out by sema_cdecl.c) and kernel types through BTF.
  * Names in diagnostics follow bpftrace 0.17 ("unsigned int64",
  * "string[16]", "struct task_struct *").
  */
@@ -15,7 +15,6 @@
 
 #include "../runtime/runtime.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,14 +118,15 @@ static uint32_t align_up(uint32_t v, uint32_t a)
 	return a ? (v + a - 1) / a * a : v;
 }
 
-const struct type *stype_tuple(struct sema *s, const struct type **elems, uint32_t n)
+static const struct type *layout_tuple(struct sema *s, const struct type **elems, uint32_t n,
+				       bool widen)
 {
 	struct type *t = type_new(s, T_TUPLE, 0, 1);
 	struct field *f = arena_alloc(s->a, sizeof(*f) * (n ? n : 1));
 	uint32_t off = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
-		const struct type *e = stype_storage(s, elems[i]);
+		const struct type *e = widen ? stype_storage(s, elems[i]) : elems[i];
 		uint32_t al = e->align ? e->align : 1;
 
 		off = align_up(off, al);
@@ -142,6 +142,16 @@ const struct type *stype_tuple(struct sema *s, const struct type **elems, uint32
 	return t;
 }
 
+const struct type *stype_tuple(struct sema *s, const struct type **elems, uint32_t n)
+{
+	return layout_tuple(s, elems, n, true);
+}
+
+const struct type *stype_tuple_value(struct sema *s, const struct type **elems, uint32_t n)
+{
+	return layout_tuple(s, elems, n, false);
+}
+
 const struct type *stype_agg(struct sema *s, enum type_kind k, bool is_signed)
 {
 	uint32_t size = (k == T_MIN || k == T_MAX || k == T_AVG || k == T_STATS) ? 16 : 8;
@@ -153,22 +163,12 @@ const struct type *stype_agg(struct sema *s, enum type_kind k, bool is_signed)
 
 const struct type *stype_storage(struct sema *s, const struct type *t)
 {
+	(void)s;
 	if (!t)
 		return &t_none;
 	if (t->kind == T_INT)
 		return stype_int(t->is_signed, 8);
-	if (t->kind == T_TUPLE) {
-		bool same = true;
-		for (uint32_t i = 0; i < t->count && same; i++)
-			same = t->fields[i].type == stype_storage(s, t->fields[i].type);
-		if (same)
-			return t;
-		const struct type **el = arena_alloc(s->a, sizeof(*el) * t->count);
-		for (uint32_t i = 0; i < t->count; i++)
-			el[i] = t->fields[i].type;
-		return stype_tuple(s, el, t->count);
-	}
-	return t;
+	return t; /* a tuple is stored as laid out, small integers included */
 }
 
 bool stype_is_int(const struct type *t)
@@ -228,7 +228,8 @@ const struct type *sema_complete(struct sema *s, const struct type *t)
 
 static bool is_char(const struct type *t)
 {
-	return t && t->kind == T_INT && t->size == 1 && t->name && strstr(t->name, "char");
+	/* only plain char: uint8_t, unsigned char and int8 arrays stay arrays (bpftrace) */
+	return t && t->kind == T_INT && t->size == 1 && t->name && !strcmp(t->name, "char");
 }
 
 const struct type *sema_field_type(struct sema *s, const struct type *t)
@@ -276,6 +277,14 @@ static const struct {
 	{"u16", false, 2},
 	{"u32", false, 4},
 	{"u64", false, 8},
+	{"int8_t", true, 1},
+	{"int16_t", true, 2},
+	{"int32_t", true, 4},
+	{"int64_t", true, 8},
+	{"uint8_t", false, 1},
+	{"uint16_t", false, 2},
+	{"uint32_t", false, 4},
+	{"uint64_t", false, 8},
 	{"char", true, 1},
 	{"short", true, 2},
 	{"int", true, 4},
@@ -296,8 +305,48 @@ static const struct {
 	{"pid_t", true, 4},
 };
 
+/* "unsigned long int", "short", "signed char": C's integer names in any
+ * word order; NULL when name is not made of those words only */
+static const struct type *c_int_type(struct sema *s, const char *name)
+{
+	int nlong = 0, nshort = 0, nchar = 0, nsign = 0, nunsigned = 0, nint = 0;
+
+	for (const char *p = name; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (n == 4 && !strncmp(p, "long", 4))
+			nlong++;
+		else if (n == 5 && !strncmp(p, "short", 5))
+			nshort++;
+		else if (n == 4 && !strncmp(p, "char", 4))
+			nchar++;
+		else if (n == 6 && !strncmp(p, "signed", 6))
+			nsign++;
+		else if (n == 8 && !strncmp(p, "unsigned", 8))
+			nunsigned++;
+		else if (n == 3 && !strncmp(p, "int", 3))
+			nint++;
+		else
+			return NULL;
+		p += n;
+		p += strspn(p, " ");
+	}
+	if (nsign + nunsigned > 1 || nint > 1 || nchar > 1 || nlong > 2 ||
+	    (nchar && (nlong || nshort || nint)) || (nshort && nlong))
+		return NULL;
+	uint32_t size = nchar ? 1 : nshort ? 2 : nlong ? 8 : 4;
+	struct type *t = type_new(s, T_INT, size, size);
+	t->is_signed = !nunsigned;
+	t->name = name; /* plain "char" alone reads arrays as strings */
+	return t;
+}
+
 static const struct type *lookup_named(struct sema *s, const char *name)
 {
+	const struct type *ct = strcmp(name, "int") ? c_int_type(s, name) : NULL;
+
+	if (ct)
+		return ct;
 	for (size_t i = 0; i < ARRAY_SIZE(int_names); i++)
 		if (!strcmp(int_names[i].name, name)) {
 			struct type *t = type_new(s, T_INT, int_names[i].size, int_names[i].size);
@@ -349,152 +398,6 @@ const struct type *sema_type_from_name(struct sema *s, const struct type_name *t
 	return t;
 }
 
-/*
- * Script structs: "struct Foo { int a; char name[16]; struct Bar *b; }".
- * The body is a list of C member declarations; layout is C's natural
- * alignment. Only what bpftrace scripts use in practice is understood.
- */
-static const char *skip_ws(const char *p)
-{
-	while (*p && isspace((unsigned char)*p))
-		p++;
-	return p;
-}
-
-/* drop C type qualifiers ("const char" is "char"), in place */
-static char *strip_qualifiers(char *name)
-{
-	static const char *const quals[] = {"const", "volatile", "restrict"};
-	char *w = name;
-
-	for (const char *r = name; *r;) {
-		const char *e = r;
-		while (*e && !isspace((unsigned char)*e))
-			e++;
-		bool skip = false;
-		for (size_t i = 0; i < ARRAY_SIZE(quals); i++)
-			if ((size_t)(e - r) == strlen(quals[i]) && !strncmp(r, quals[i], e - r))
-				skip = true;
-		if (!skip) {
-			if (w != name)
-				*w++ = ' ';
-			memmove(w, r, e - r);
-			w += e - r;
-		}
-		r = skip_ws(e);
-	}
-	*w = 0;
-	return name;
-}
-
-/* a copy of a struct body with its comments turned into spaces */
-static const char *strip_comments(struct sema *s, const char *body)
-{
-	char *c = arena_strdup(s->a, body);
-
-	for (char *p = c; *p; p++) {
-		if (p[0] == '/' && p[1] == '/') {
-			while (*p && *p != '\n')
-				*p++ = ' ';
-			if (!*p)
-				break;
-		} else if (p[0] == '/' && p[1] == '*') {
-			char *e = strstr(p + 2, "*/");
-			char *stop = e ? e + 2 : p + strlen(p);
-			while (p < stop)
-				*p++ = ' ';
-			p--;
-		}
-	}
-	return c;
-}
-
-static void parse_struct(struct sema *s, struct node *def)
-{
-	struct type *t = type_new(s, T_RECORD, 0, 1);
-	struct sema_struct *ss = arena_alloc(s->a, sizeof(*ss));
-	struct field fields[128];
-	uint32_t n = 0, off = 0;
-	const char *p = def->u.struct_def.body ? strip_comments(s, def->u.struct_def.body) : NULL;
-
-	t->name = def->u.struct_def.name;
-	ss->name = t->name;
-	ss->type = t;
-	vec_push(&s->structs, ss); /* visible to its own pointer members */
-	while (p && *(p = skip_ws(p)) && n < ARRAY_SIZE(fields)) {
-		/* the last member may go without its ';', as in bpftrace */
-		const char *end = strchr(p, ';');
-		if (!end)
-			end = p + strlen(p);
-		char *decl = arena_strndup(s->a, p, end - p);
-		p = *end ? end + 1 : end;
-		/* split "type [*]name[[N]]" */
-		char *q = decl + strlen(decl);
-		uint32_t alen = 0;
-		while (q > decl && isspace((unsigned char)q[-1]))
-			*--q = 0;
-		char *br = strchr(decl, '[');
-		if (br) {
-			alen = (uint32_t)strtoul(br + 1, NULL, 0);
-			*br = 0;
-			q = br;
-			while (q > decl && isspace((unsigned char)q[-1]))
-				*--q = 0;
-		}
-		char *nm = q;
-		while (nm > decl && (isalnum((unsigned char)nm[-1]) || nm[-1] == '_'))
-			nm--;
-		int ptr = 0;
-		char *tq = nm;
-		while (tq > decl && (isspace((unsigned char)tq[-1]) || tq[-1] == '*')) {
-			if (tq[-1] == '*')
-				ptr++;
-			tq--;
-		}
-		char *tyname = strip_qualifiers(arena_strndup(s->a, skip_ws(decl), tq - skip_ws(decl)));
-		/* "T *name[N]" is an array of pointers: pointers first, then the array */
-		struct type_name tn = {.name = tyname, .ptr_depth = ptr, .span = def->span};
-		const struct type *ft;
-		if (ptr && !strcmp(tyname, "void")) {
-			ft = stype_ptr(s, NULL, false);
-			for (int i = 1; i < ptr; i++)
-				ft = stype_ptr(s, ft, false);
-		} else {
-			ft = sema_type_from_name(s, &tn, true);
-		}
-		if (!ft)
-			continue;
-		if (alen) {
-			struct type *arr = type_new(s, T_ARRAY, ft->size * alen, ft->align);
-			arr->elem = ft;
-			arr->count = alen;
-			ft = arr;
-		}
-		uint32_t al = ft->align ? ft->align : 1;
-		off = align_up(off, al);
-		fields[n].name = nm;
-		fields[n].type = ft;
-		fields[n].offset = off;
-		off += ft->size;
-		if (al > t->align)
-			t->align = al;
-		n++;
-	}
-	struct field *f = arena_alloc(s->a, sizeof(*f) * (n ? n : 1));
-	memcpy(f, fields, sizeof(*f) * n);
-	t->fields = f;
-	t->count = n;
-	t->size = align_up(off, t->align);
-}
-
-void sema_parse_structs(struct sema *s)
-{
-	node_foreach(&s->ast->structs, n) {
-		if (strncmp(n->u.struct_def.name, "enum", 4))
-			parse_struct(s, n);
-	}
-}
-
 /* A copy owned by another arena (the program's), for bt_map/bt_format.
  * Pointers keep only a shallow copy of what they point to. */
 const struct type *stype_clone(struct arena *a, const struct type *t, int depth)
@@ -517,15 +420,16 @@ const struct type *stype_clone(struct arena *a, const struct type *t, int depth)
 		c->count = 0;
 		return c;
 	}
+	/* records nest only through pointers: what a value holds is kept whole */
 	if (t->elem)
-		c->elem = stype_clone(a, t->elem, depth - 1);
+		c->elem = stype_clone(a, t->elem, depth);
 	if (t->fields && t->count) {
 		struct field *f = arena_alloc(a, sizeof(*f) * t->count);
 		for (uint32_t i = 0; i < t->count; i++) {
 			f[i] = t->fields[i];
 			if (f[i].name)
 				f[i].name = arena_strdup(a, f[i].name);
-			f[i].type = stype_clone(a, f[i].type, depth - 1);
+			f[i].type = stype_clone(a, f[i].type, depth);
 		}
 		c->fields = f;
 	}

@@ -179,6 +179,12 @@ static void decode_array(struct rt *rt, struct arena *a, const struct type *t, c
 	size_t n = t->count;
 	uint32_t esz = t->elem ? t->elem->size : 0;
 
+	/* a char array inside a record value prints as a string, as bpftrace */
+	if (t->elem && t->elem->kind == T_INT && esz == 1 && t->elem->name &&
+	    !strcmp(t->elem->name, "char")) {
+		set_str(a, out, (const char *)b, strnlen((const char *)b, n));
+		return;
+	}
 	out->kind = V_ARRAY;
 	out->tuple.n = n;
 	out->tuple.elems = arena_alloc(a, (n ? n : 1) * sizeof(struct value));

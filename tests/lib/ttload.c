@@ -24,6 +24,10 @@
  *   threads N             N threads, each does 1 getppid(), all joined
  *   info FILE             write "pid=P ppid=Q comm=C" to FILE
  *   spin MS               burn CPU for MS milliseconds (no system calls)
+ *   structs N             N calls of tt_structs(&data, &ptr_to_data, 7): C data
+ *                         for uprobes on script structs (arrays of arrays and of
+ *                         pointers, uint8_t arrays, nested structs, unions,
+ *                         bitfields, a pointer to a pointer); see tt_data below
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -140,6 +144,60 @@ static void do_spin(long ms)
 	} while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
 }
 
+/* The data of `structs`: a uprobe on tt_structs reads it through arg0
+ * (struct tt_data *) and arg1 (struct tt_data **). Values are fixed. */
+struct tt_inner {
+	int m[2];
+	short n;
+};
+
+struct tt_data {
+	int x[4];            /* 1 2 3 4 */
+	int y[2][2];         /* 5 6, 7 8 */
+	int *z[4];           /* &x[0] .. &x[3] */
+	unsigned char u[4];  /* 0x41 0x42 0x43 0x44 */
+	char s[8];           /* "hello" */
+	struct tt_inner in;  /* {9, 10}, 11 */
+	union {
+		int as_int;  /* 0x01020304 */
+		unsigned char as_bytes[4];
+	};
+	unsigned int a : 4, b : 8, c : 3, d : 1, e : 16; /* 1 2 5 0 65535 */
+	unsigned short f : 4, g : 12;                    /* 15 4095 */
+	signed int h : 5;                                /* -3 */
+	long w;                                          /* -1234567 */
+	int x2[4];           /* 1 2 3 5 */
+};
+
+__attribute__((noinline, used)) int tt_structs(struct tt_data *d, struct tt_data **pp, int k)
+{
+	__asm__ volatile("" : : "r"(d), "r"(pp), "r"(k) : "memory");
+	return d->x[0] + k;
+}
+
+static void do_structs(long n)
+{
+	static struct tt_data d = {
+		.x = {1, 2, 3, 4},
+		.y = {{5, 6}, {7, 8}},
+		.u = {0x41, 0x42, 0x43, 0x44},
+		.s = "hello",
+		.in = {{9, 10}, 11},
+		.as_int = 0x01020304,
+		.a = 1, .b = 2, .c = 5, .d = 0, .e = 65535,
+		.f = 15, .g = 4095,
+		.h = -3,
+		.w = -1234567,
+		.x2 = {1, 2, 3, 5},
+	};
+	struct tt_data *p = &d;
+
+	for (int i = 0; i < 4; i++)
+		d.z[i] = &d.x[i];
+	for (long i = 0; i < n; i++)
+		tt_structs(&d, &p, 7);
+}
+
 static void on_usr1(int sig)
 {
 	(void)sig;
@@ -167,7 +225,7 @@ static int step_arity(const char *s)
 		{"getppid", 1}, {"getpgid", 2},	  {"read", 3},	{"write", 3},
 		{"writestr", 3}, {"open", 2},	  {"close", 2}, {"lseek", 3},
 		{"nanosleep", 2}, {"sleepms", 1}, {"fork", 1},	{"threads", 1},
-		{"info", 1},	 {"spin", 1},
+		{"info", 1},	 {"spin", 1}, {"structs", 1},
 	};
 
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
@@ -232,6 +290,8 @@ static void run_step(char **a)
 		do_info(a[1]);
 	} else if (!strcmp(s, "spin")) {
 		do_spin(arg_num(a[1]));
+	} else if (!strcmp(s, "structs")) {
+		do_structs(arg_num(a[1]));
 	}
 }
 
