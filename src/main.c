@@ -508,6 +508,8 @@ static int run_plain(struct rt *rt, const struct sink_ops *sink, struct metrics 
 		if (r > 0)
 			break;
 	}
+	if (exit_signal)
+		rt_interrupt(rt);
 	rt_stop(rt, sink, true);
 	return rc;
 }
@@ -594,6 +596,8 @@ static int run_dashboard(struct rt *rt, const struct bt_opts *o, const struct so
 	}
 	ts.nprobes = rt_nattached(rt);
 	rc = tui_run(t, &ts); /* restores the terminal before anything else prints */
+	if (exit_signal || tui_exit_signal(t))
+		rt_interrupt(rt);
 	tui_print_command_output(t, stdout);
 	tui_free(t);
 	if (o->print_on_exit) {

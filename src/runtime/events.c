@@ -39,6 +39,7 @@ struct ev_ctx {
 	struct arena scratch;
 	struct strbuf sb;
 	unsigned n;
+	bool watch_signals; /* a caller's signal pending ends the drain */
 };
 
 static void sink_text(const struct sink_ops *sink, const char *s, size_t len)
@@ -150,10 +151,14 @@ static void ev_cat(struct ev_ctx *c, const struct bt_format *f, const uint8_t *d
 static void ev_system(struct ev_ctx *c, const struct bt_format *f, const uint8_t *data, size_t len)
 {
 	struct strbuf out = {0};
-	char buf[4096];
-	size_t r;
-	FILE *p;
+	int err;
 
+	/* once the run is stopping on a signal, no more commands start:
+	 * under a storm of system() calls they could keep us for minutes */
+	if (c->rt->interrupted) {
+		c->rt->skipped++;
+		return;
+	}
 	ev_printf_like(c, f, data, len);
 	/* what we printed must come before anything the command writes itself
 	 * (its stderr); its stdout is read back and goes through the sink like
@@ -161,21 +166,11 @@ static void ev_system(struct ev_ctx *c, const struct bt_format *f, const uint8_t
 	if (c->sink && c->sink->flush)
 		c->sink->flush(c->sink->ctx);
 	fflush(stdout);
-	/* the command must see Ctrl-C as usual, not rt_poll's signal mask */
-	sigset_t cur;
-
-	sigprocmask(SIG_SETMASK, &c->rt->caller_mask, &cur);
-	p = popen(c->sb.buf ? c->sb.buf : "", "r");
-	if (!p) {
+	err = command_run(c->rt, c->sb.buf ? c->sb.buf : "", &out);
+	if (err && err != -EINTR)
 		sink_error(c->sink, "ERROR: system() could not run a shell");
-	} else {
-		while ((r = fread(buf, 1, sizeof(buf), p)) > 0)
-			sb_putn(&out, buf, r);
-		pclose(p);
-		if (out.len)
-			sink_kind(c->sink, EV_SYSTEM, out.buf, out.len);
-	}
-	sigprocmask(SIG_SETMASK, &cur, NULL);
+	if (out.len)
+		sink_kind(c->sink, EV_SYSTEM, out.buf, out.len);
 	sb_free(&out);
 }
 
@@ -327,6 +322,19 @@ static void handle_record(struct ev_ctx *c, const uint8_t *data, size_t len)
 	}
 }
 
+/* system() and cat() records cost a process or a file each */
+static bool slow_record(const uint8_t *data, size_t len)
+{
+	uint64_t hdr;
+	uint32_t kind;
+
+	if (len < 8)
+		return false;
+	memcpy(&hdr, data, 8);
+	kind = (uint32_t)(hdr >> 32);
+	return kind == EV_SYSTEM || kind == EV_CAT;
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct ev_ctx *c = ctx;
@@ -336,12 +344,26 @@ static int on_record(void *ctx, void *data, size_t len)
 	c->count++;
 	c->bytes += len + 8; /* 8: the ring buffer's record header */
 	/* after exit() nothing is printed until END runs */
+	if (rt->skip_rest) {
+		rt->skipped++;
+		return 0;
+	}
 	if (!rt->drop_events)
 		handle_record(c, data, len);
-	if (++c->n % EV_ARENA_RECORDS == 0) {
-		arena_free(&c->scratch);
+	if (rt->signalled) {
+		/* in a poll: let the caller see its flag; at stop: skip */
+		if (!c->watch_signals)
+			return EV_STOP;
+		rt->skip_rest = true;
+	}
+	if (++c->n % EV_ARENA_RECORDS == 0 || slow_record(data, len)) {
+		if (c->n % EV_ARENA_RECORDS == 0)
+			arena_free(&c->scratch);
 		if (c->budget_end && rt_now_ns() > c->budget_end)
 			return EV_STOP;
+		/* draining at stop: a second Ctrl-C drops the rest */
+		if (c->watch_signals && rt_caller_signal_pending())
+			rt->skip_rest = true;
 	}
 	return 0;
 }
@@ -413,6 +435,25 @@ int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_e
 	if (n < 0 && n != EV_STOP)
 		return n;
 	return (int)c->count;
+}
+
+int events_drain(struct rt *rt, const struct sink_ops *sink)
+{
+	sigset_t block, old;
+	int n;
+
+	if (!rt->rb)
+		return 0;
+	rt_caller_signals(&block);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	rt->caller_mask = old;
+	rt->ev->watch_signals = true;
+	if (rt_caller_signal_pending())
+		rt->skip_rest = true;
+	n = events_consume(rt, sink, 0);
+	rt->ev->watch_signals = false;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return n;
 }
 
 void events_check_lost(struct rt *rt, const struct sink_ops *sink)

@@ -325,8 +325,7 @@ err_free:
 	return err;
 }
 
-/* The signals a caller may catch to stop us (Ctrl-C and friends). */
-static void caller_signals(sigset_t *set)
+void rt_caller_signals(sigset_t *set)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2};
 
@@ -336,14 +335,15 @@ static void caller_signals(sigset_t *set)
 }
 
 /* Has one of them arrived while blocked? */
-static bool caller_signal_pending(const sigset_t *set)
+bool rt_caller_signal_pending(void)
 {
-	sigset_t pending;
+	sigset_t set, pending;
 
 	if (sigpending(&pending) < 0)
 		return false;
+	rt_caller_signals(&set);
 	for (int sig = 1; sig < NSIG; sig++)
-		if (sigismember(set, sig) == 1 && sigismember(&pending, sig) == 1)
+		if (sigismember(&set, sig) == 1 && sigismember(&pending, sig) == 1)
 			return true;
 	return false;
 }
@@ -437,7 +437,7 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 	}
 	/* Ctrl-C while hundreds of probes attach: stop attaching at once
 	 * (the caller sees its flag next and stops us as usual) */
-	caller_signals(&block);
+	rt_caller_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	grouped = in_kprobe_multi(rt);
 	for (size_t k = 0, n = 1; k < 2 * rt->prog->nprobes && !rt->exit_requested; k += n) {
@@ -449,7 +449,7 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 		n = 1;
 		if (rev != (k < rt->prog->nprobes))
 			continue;
-		if (caller_signal_pending(&block))
+		if (rt_caller_signal_pending())
 			break;
 		err = attach_one(rt, p, &n);
 		if (err) {
@@ -479,6 +479,12 @@ err_detach:
 	return err;
 }
 
+void rt_interrupt(struct rt *rt)
+{
+	if (rt)
+		rt->interrupted = true;
+}
+
 size_t rt_nattached(const struct rt *rt)
 {
 	return rt ? rt->nattached : 0;
@@ -506,7 +512,7 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 	sigset_t block, old;
 	int err = 0;
 
-	caller_signals(&block);
+	rt_caller_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	rt->caller_mask = old;
 	for (;;) {
@@ -521,6 +527,8 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 		}
 		/* the -c command's output (dashboard), a slice at a time too */
 		child_read_output(rt, sink, RT_CHILD_SLICE_BYTES);
+		if (rt->signalled)
+			break;
 		if (rt->exit_requested || child_check_exited(rt)) {
 			/* what it wrote before it ended (bounded: a grandchild may
 			 * still be writing) */
@@ -557,6 +565,7 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 		err = 0;
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	rt->signalled = false; /* the caller looks at its flags now */
 	if (err < 0)
 		return err;
 	events_check_lost(rt, sink);
@@ -599,14 +608,30 @@ void rt_stop(struct rt *rt, const struct sink_ops *sink, bool dump)
 	rt->stopped = true;
 	rt_detach_all(rt);
 	/* What the probes wrote before they were detached (dropped after
-	 * exit()), then END's output: all of it, no time budget. */
-	events_consume(rt, sink, 0);
+	 * exit()), then END's output: all of it, no time budget, unless a
+	 * signal comes meanwhile (then the rest is skipped, and said). After
+	 * a stop on a signal, queued system() calls do not run (rt_interrupt). */
+	events_drain(rt, sink);
 	rt->drop_events = false;
+	rt->interrupted = false;
+	rt->skip_rest = false;
+	rt->signalled = false;
 	if (rt->started && rt->end) {
 		special_run(rt, rt->end, "END");
-		events_consume(rt, sink, 0);
+		events_drain(rt, sink);
 	}
 	events_check_lost(rt, sink);
+	if (rt->skipped) {
+		char *msg = xasprintf("WARNING: %llu events not processed: stopped by a signal",
+				      (unsigned long long)rt->skipped);
+
+		if (sink && sink->error)
+			sink->error(sink->ctx, msg);
+		else
+			fprintf(stderr, "%s\n", msg);
+		free(msg);
+		rt->skipped = 0;
+	}
 	if (dump && rt->started && sink) {
 		struct snapshot *s = rt_snapshot(rt);
 

@@ -67,6 +67,10 @@ struct rt {
 	int lost_fd;             /* tt_lost map, -1 when the object has none */
 	bool lost_percpu;
 	bool exit_requested; /* exit() seen: rt_poll returns 1 */
+	bool signalled;      /* a caller's signal came while a command ran */
+	bool interrupted;    /* the run ends on a signal (rt_interrupt) */
+	bool skip_rest;      /* a second signal while draining at stop */
+	uint64_t skipped;    /* records not handled at stop (see rt_stop) */
 	bool drop_events;    /* after exit(), records are dropped until END */
 	bool started, stopped;
 
@@ -109,6 +113,15 @@ const char *attach_load_hint(const struct bt_probe *p, int err);
 /* attach_special.c: BEGIN/END, run synchronously in our own context */
 int special_run(struct rt *rt, struct bpf_program *prog, const char *what);
 
+/* loader.c: the signals a caller may catch to stop us (Ctrl-C and friends) */
+void rt_caller_signals(sigset_t *set);
+bool rt_caller_signal_pending(void);
+
+/* command.c: system(): run cmd with /bin/sh, its stdout appended to out.
+ * 0, or -errno; -EINTR (and rt->signalled) when a caller's signal came
+ * first: the command is then left running, not waited for. */
+int command_run(struct rt *rt, const char *cmd, struct strbuf *out);
+
 /* detach.c: destroy every link, in parallel threads when there are many */
 void rt_detach_all(struct rt *rt);
 
@@ -118,6 +131,9 @@ int events_open(struct rt *rt);
  * passed (0 = no budget: drain everything), then sets rt->consume_more.
  * Returns the records consumed, or -errno. */
 int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_end_ns);
+/* everything, at stop: a caller's signal arriving meanwhile (blocked for
+ * the drain) makes the rest be skipped, counted in rt->skipped */
+int events_drain(struct rt *rt, const struct sink_ops *sink);
 void events_check_lost(struct rt *rt, const struct sink_ops *sink);
 void events_close(struct rt *rt);
 /* the program's text (-e text, or the script read again; heap), *name

@@ -31,6 +31,9 @@ int rt_clear_map(struct rt *rt, const char *name);
 /* Detach everything, run END, drain the ring buffer, dump the maps to the
  * sink (unless dump is false) and free. Safe to call after any failure. */
 void rt_stop(struct rt *rt, const struct sink_ops *sink, bool dump);
+/* The run ends on a signal (Ctrl-C, SIGTERM): rt_stop then runs no
+ * system() command still queued (printf output is still drained). */
+void rt_interrupt(struct rt *rt);
 void rt_close(struct rt *rt);
 size_t rt_nattached(const struct rt *rt);
 /* loader.c: an fd that becomes readable when records wait or the -c child
