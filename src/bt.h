@@ -315,13 +315,14 @@ enum map_agg {
  *
  * Besides the user maps the object holds: the event ring buffer
  * (prog->ringbuf_name), stack trace maps when stacks are used, and, when
- * the program reads cpid or elapsed, a 1-entry ARRAY "tt_config" whose
+ * the program reads cpid or elapsed or has a BEGIN probe, a 1-entry ARRAY "tt_config" whose
  * value is struct tt_config, written by the runtime after load and before
  * any probe is attached.
  */
 struct tt_config {
 	uint64_t cpid;     /* -c child's pid */
 	uint64_t start_ns; /* bpf_ktime_get_ns() base for `elapsed` */
+	uint64_t begun;    /* 1 once BEGIN has run (see bt_program.gated) */
 };
 
 struct bt_map {
@@ -409,6 +410,12 @@ struct bt_program {
 	bool needs_cpid;           /* the program reads cpid */
 	char **notes;              /* lines printed under -v before attaching (xmalloc'd) */
 	size_t nnotes;
+	/* Set by codegen when the program has a BEGIN probe: every other
+	 * probe returns at once until tt_config.begun is 1. The runtime
+	 * attaches everything, then runs BEGIN, then sets begun: BEGIN runs
+	 * before any other probe fires, after all are attached (bpftrace's
+	 * order for __BPFTRACE_NOTIFY_PROBES_ATTACHED). */
+	bool gated;
 	struct arena types;        /* owns the types the program points to */
 	/* sema_maps.c, for the metrics exporter: nmaps entries in prog->maps
 	 * order (allocated in types), or NULL */

@@ -119,6 +119,23 @@ LLVMValueRef cg_config_field(struct cg *cg, uint32_t off)
 	return phi;
 }
 
+/* A probe of a program with BEGIN: return until the runtime says BEGIN
+ * ran. The verifier inlines the array lookup: a few instructions and one
+ * load per event. */
+void cg_gate(struct cg *cg)
+{
+	LLVMBasicBlockRef go = ir_block(cg, "begun"), wait = ir_block(cg, "not.begun");
+	LLVMValueRef begun;
+
+	cg->prog->gated = true;
+	begun = cg_config_field(cg, offsetof(struct tt_config, begun));
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, begun, ir_const(cg, 0), ""), go,
+			wait);
+	ir_set_block(cg, wait);
+	LLVMBuildRet(cg->b, ir_const32(cg, 0));
+	ir_set_block(cg, go);
+}
+
 /* Scalar aggregations: a per-CPU array's lookup is inlined by the verifier,
  * so `@ = count()` costs what a hand-written array increment costs. */
 static bool scalar_array(const struct bt_map *m)

@@ -5,7 +5,9 @@
  * and the body.
  *
  * BEGIN and END are "raw_tp" programs that are never attached: the runtime
- * runs them once with BPF_PROG_TEST_RUN, in tracetop's own process.
+ * runs them once with BPF_PROG_TEST_RUN, in tracetop's own process. When
+ * there is a BEGIN, every other probe starts with a gate (cg_gate): it
+ * returns until the runtime has run BEGIN.
  */
 #define CODEGEN_INTERNAL
 #include <stdlib.h>
@@ -68,8 +70,18 @@ static void alloc_vars(struct cg *cg, const struct probe_fn *fn)
 	}
 }
 
+static bool has_begin(const struct bt_program *prog)
+{
+	for (size_t i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i].kind == PK_BEGIN)
+			return true;
+	return false;
+}
+
 static void gen_body(struct cg *cg, const struct probe_fn *fn)
 {
+	if (fn->kind != PK_BEGIN && fn->kind != PK_END && has_begin(cg->prog))
+		cg_gate(cg);
 	alloc_vars(cg, fn);
 	if (fn->pred) {
 		LLVMBasicBlockRef yes = ir_block(cg, "pred.true");

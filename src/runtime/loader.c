@@ -4,8 +4,8 @@
  * rt_open opens the compiler's BPF object from memory with libbpf, loads it
  * (maps are created, programs verified), writes tt_config and sets up the
  * ring buffer consumer; nothing fires yet. rt_start prints "Attaching N
- * probes...", runs BEGIN once in our own process, then attaches every other
- * probe and only then lets a -c child run. rt_stop undoes it in the order
+ * probes...", attaches every probe, runs BEGIN once in our own process,
+ * then opens the other probes' gate and lets a -c child run. rt_stop undoes it in the order
  * bpftrace's semantics need: detach everything (in parallel, see detach.c),
  * run END, drain the ring buffer, dump the maps.
  *
@@ -413,34 +413,40 @@ static bool *in_kprobe_multi(const struct rt *rt)
 	return g;
 }
 
-int rt_start(struct rt *rt, const struct sink_ops *sink)
+/* BEGIN ran: let the other probes' programs through their gate */
+static int open_gate(struct rt *rt)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, "tt_config");
+	struct tt_config cfg;
+	uint32_t zero = 0;
+	int err;
+
+	if (!rt->prog->gated || !m)
+		return 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(m), &zero, &cfg) < 0)
+		goto fail;
+	cfg.begun = 1;
+	if (bpf_map_update_elem(bpf_map__fd(m), &zero, &cfg, BPF_ANY) < 0)
+		goto fail;
+	return 0;
+fail:
+	err = -errno;
+	fprintf(stderr, "ERROR: writing tt_config: %s\n", strerror(-err));
+	return err;
+}
+
+static int attach_all(struct rt *rt)
 {
 	sigset_t block, old;
 	bool *grouped;
-	int err;
+	int err = 0;
 
-	print_rt = rt;
-	for (size_t i = 0; rt->opts && rt->opts->verbose && i < rt->prog->nnotes; i++)
-		fprintf(stderr, "%s\n", rt->prog->notes[i]);
-	if (sink && sink->attached)
-		sink->attached(sink->ctx, rt->nshown);
-	/* an attach error on stderr must not overtake this line */
-	if (sink && sink->flush)
-		sink->flush(sink->ctx);
-	rt->started = true;
-	if (rt->begin) {
-		err = special_run(rt, rt->begin, "BEGIN");
-		if (err)
-			goto err_detach;
-		/* BEGIN may have asked to exit: then nothing else attaches. */
-		events_consume(rt, sink, 0);
-	}
 	/* Ctrl-C while hundreds of probes attach: stop attaching at once
 	 * (the caller sees its flag next and stops us as usual) */
 	rt_caller_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	grouped = in_kprobe_multi(rt);
-	for (size_t k = 0, n = 1; k < 2 * rt->prog->nprobes && !rt->exit_requested; k += n) {
+	for (size_t k = 0, n = 1; k < 2 * rt->prog->nprobes && !err; k += n) {
 		size_t i = attach_index(rt->prog, k);
 		const struct bt_probe *p = &rt->prog->probes[i];
 		/* a kprobe_multi group attaches whole, in the forward pass */
@@ -452,22 +458,56 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 		if (rt_caller_signal_pending())
 			break;
 		err = attach_one(rt, p, &n);
-		if (err) {
-			sigprocmask(SIG_SETMASK, &old, NULL);
-			free(grouped);
-			goto err_detach;
-		}
-		rt->nattached++; /* a profile probe on every CPU counts once */
+		if (!err)
+			rt->nattached++; /* a profile probe on every CPU counts once */
 	}
 	free(grouped);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	/* what we printed comes before anything the command prints */
+	return err;
+}
+
+/*
+ * bpftrace's order: attach every probe, say so (the notify line), then run
+ * BEGIN. The other probes' programs are gated (bt_program.gated) until
+ * BEGIN has run, so BEGIN still runs before any of them; and when BEGIN
+ * calls exit() the gate never opens.
+ */
+int rt_start(struct rt *rt, const struct sink_ops *sink)
+{
+	int err;
+
+	print_rt = rt;
+	for (size_t i = 0; rt->opts && rt->opts->verbose && i < rt->prog->nnotes; i++)
+		fprintf(stderr, "%s\n", rt->prog->notes[i]);
+	if (sink && sink->attached)
+		sink->attached(sink->ctx, rt->nshown);
+	/* an attach error on stderr must not overtake this line */
 	if (sink && sink->flush)
 		sink->flush(sink->ctx);
-	if (!rt->exit_requested)
-		child_release(rt);
+	rt->started = true;
+	err = attach_all(rt);
+	if (err)
+		goto err_detach;
+	/* what we printed comes before the line and what BEGIN prints */
+	if (sink && sink->flush)
+		sink->flush(sink->ctx);
 	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
 		fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
+	if (rt->begin) {
+		err = special_run(rt, rt->begin, "BEGIN");
+		if (err)
+			goto err_detach;
+		events_consume(rt, sink, 0);
+	}
+	if (!rt->exit_requested) {
+		err = open_gate(rt);
+		if (err)
+			goto err_detach;
+		/* what we printed comes before anything the command prints */
+		if (sink && sink->flush)
+			sink->flush(sink->ctx);
+		child_release(rt);
+	}
 	print_rt = NULL;
 	return 0;
 
