@@ -98,6 +98,7 @@ struct diags {
 	const struct source *src;
 	struct vec list; /* struct diag *, owned (heap) */
 	int nerr;
+	bool no_warnings; /* diags_print leaves the warnings out */
 };
 
 void diags_init(struct diags *d, const struct source *src);
@@ -171,6 +172,8 @@ struct type {
 	uint32_t align;
 	bool is_signed;        /* T_INT, T_SUM, T_MIN, T_MAX */
 	bool is_user;          /* T_PTR: points into user memory */
+	bool any_space;        /* T_PTR: an integer cast to a pointer (bpftrace:
+				  no address space): read with probe_read */
 	const char *name;      /* T_RECORD: "struct path"; T_INT: "u64"... */
 	const struct type *elem; /* T_PTR, T_ARRAY */
 	uint32_t count;          /* T_ARRAY: elements; T_TUPLE/T_RECORD: nfields */
@@ -222,6 +225,7 @@ struct bt_opts {
 	enum output_format format;
 	enum buffer_mode buffering;
 	bool quiet, unsafe, plain, verbose, dry_run;
+	bool no_warnings; /* --no-warnings: no WARNING at compile or run time */
 	int helper_check_level; /* -k, -kk */
 	double interval_s;      /* TUI refresh */
 	const char *theme;
@@ -230,6 +234,7 @@ struct bt_opts {
 	uint32_t strlen_max;   /* BPFTRACE_STRLEN, default 64 */
 	uint32_t map_keys_max; /* BPFTRACE_MAP_KEYS_MAX, default 4096 */
 	uint32_t max_probes;   /* BPFTRACE_MAX_PROBES, default 512 */
+	uint32_t cat_bytes_max; /* BPFTRACE_CAT_BYTES_MAX, default 10240 */
 	bool hist_sums; /* --prometheus: hist/lhist maps keep an exact sum (bt_map.hist_sum) */
 };
 

@@ -93,7 +93,8 @@ static void usage(FILE *f)
 	      "OPTIONS:\n"
 	      "    -e 'program'   execute this program\n"
 	      "    -l [search]    list probes (globs: * and ?); -lv also lists arguments\n"
-	      "    -c 'CMD'       run CMD, trace until it exits (cpid is its pid)\n"
+	      "    -c 'CMD'       run CMD, trace until it exits (cpid is its pid); CMD is\n"
+	      "                   split at spaces, quotes are not removed (as bpftrace)\n"
 	      "    -p PID         restrict user-space probes to PID\n"
 	      "    -o FILE        write output to FILE (implies --plain)\n"
 	      "    -f FORMAT      output format: text (default) or json\n"
@@ -106,6 +107,7 @@ static void usage(FILE *f)
 	      "    -d STAGE       dump and exit: ast, types, ir or bpf\n"
 	      "    --dry-run      compile only, then exit\n"
 	      "    --unsafe       allow unsafe functions (system, signal, ...)\n"
+	      "    --no-warnings  print no warning (compile time or run time)\n"
 	      "    --info         print what this kernel supports\n"
 	      "    -h, --help     show this help message\n"
 	      "    -V, --version  print the version\n"
@@ -130,6 +132,7 @@ static void usage(FILE *f)
 	      "    BPFTRACE_STRLEN        [default: 64] bytes per str()\n"
 	      "    BPFTRACE_MAP_KEYS_MAX  [default: 4096] max keys in a map\n"
 	      "    BPFTRACE_MAX_PROBES    [default: 512] max number of probes\n"
+	      "    BPFTRACE_CAT_BYTES_MAX [default: 10240] bytes cat() prints of a file\n"
 	      "    TRACETOP_TUI_STATS     file the dashboard appends its refresh and key\n"
 	      "                           timings to (for bench/)\n"
 	      "\n"
@@ -189,6 +192,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	o->strlen_max = env_u32("BPFTRACE_STRLEN", 64);
 	o->map_keys_max = env_u32("BPFTRACE_MAP_KEYS_MAX", 4096);
 	o->max_probes = env_u32("BPFTRACE_MAX_PROBES", 512);
+	o->cat_bytes_max = env_u32("BPFTRACE_CAT_BYTES_MAX", 10240);
 
 	/* options may follow the script file (`tracetop x.bt -c cmd`), as with
 	 * bpftrace: getopt permutes; `--` ends the options */
@@ -283,9 +287,12 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			char *end;
 			double s = strtod(optarg, &end);
 			if (*end || !(s >= 0.05 && s <= 3600)) {
+				/* bpftrace has no -i: to its users this is a bad
+				 * flag, which gets the usage */
 				fprintf(stderr, "ERROR: interval '%s': expected seconds between "
-						"0.05 and 3600\n",
+						"0.05 and 3600\n\n",
 					optarg);
+				usage(stderr);
 				return 1;
 			}
 			o->interval_s = s;
@@ -295,7 +302,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("tracetop v%s\n", TRACETOP_VERSION);
+			/* the runtime suite looks for "bpftrace v" */
+			printf("tracetop v%s (bpftrace v0.17.0 language)\n", TRACETOP_VERSION);
 			return 0;
 		case OPT_UNSAFE:
 			o->unsafe = true;
@@ -319,6 +327,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			c->use_default = true;
 			break;
 		case OPT_NO_WARNINGS:
+			o->no_warnings = true;
 			break;
 		case OPT_DRY_RUN:
 			o->dry_run = true;
@@ -412,6 +421,7 @@ static int compile(const struct bt_opts *o, const struct source *src, struct bt_
 	int err = 0;
 
 	diags_init(&d, src);
+	d.no_warnings = o->no_warnings;
 	if (parse_program(src, &prog->types, &d, &ast) || d.nerr) {
 		err = 1;
 		goto out;

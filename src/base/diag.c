@@ -148,8 +148,13 @@ hint:
 
 void diags_print(const struct diags *d, FILE *f)
 {
-	vec_foreach(&d->list, i)
-		print_one(d, d->list.items[i], f);
+	vec_foreach(&d->list, i) {
+		const struct diag *g = d->list.items[i];
+
+		if (g->sev != SEV_ERROR && d->no_warnings)
+			continue;
+		print_one(d, g, f);
+	}
 }
 
 void diags_free(struct diags *d)

@@ -28,15 +28,16 @@ void cg_error(struct cg *cg, struct span sp, const char *what)
 	cg->errors++;
 }
 
-void cg_check(struct cg *cg, LLVMValueRef ret, const char *msg, struct span sp, int level)
+/* the EV_RUNTIME_ERROR record of a new bt_runtime_error, sent from the
+ * current block when ret is negative, or always when always is set */
+static void error_record(struct cg *cg, LLVMValueRef ret, const char *msg, struct span sp,
+			 bool always)
 {
 	struct bt_program *prog = cg->prog;
 	LLVMBasicBlockRef bad, have, done;
 	LLVMValueRef rec;
 	size_t id;
 
-	if (!cg->opts || cg->opts->helper_check_level < level)
-		return;
 	id = prog->nerrors++;
 	prog->errors = xrealloc(prog->errors, prog->nerrors * sizeof(*prog->errors));
 	prog->errors[id].msg = xstrdup(msg);
@@ -45,8 +46,11 @@ void cg_check(struct cg *cg, LLVMValueRef ret, const char *msg, struct span sp, 
 	have = ir_block(cg, "helper.rec");
 	done = ir_block(cg, "helper.ok");
 	ret = ir_to_i64(cg, ret, true);
-	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntSLT, ret, ir_const(cg, 0), ""), bad,
-			done);
+	if (always)
+		ir_br(cg, bad);
+	else
+		LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntSLT, ret, ir_const(cg, 0), ""),
+				bad, done);
 	ir_set_block(cg, bad);
 	rec = ir_ringbuf_reserve(cg, 16);
 	LLVMBuildCondBr(cg->b, ir_to_bool(cg, rec), have, done);
@@ -56,6 +60,21 @@ void cg_check(struct cg *cg, LLVMValueRef ret, const char *msg, struct span sp, 
 	ir_ringbuf_submit(cg, rec);
 	ir_br(cg, done);
 	ir_set_block(cg, done);
+}
+
+void cg_check(struct cg *cg, LLVMValueRef ret, const char *msg, struct span sp, int level)
+{
+	if (!cg->opts || cg->opts->helper_check_level < level)
+		return;
+	error_record(cg, ret, msg, sp, false);
+}
+
+void cg_report_missing(struct cg *cg, struct span sp)
+{
+	/* -kk, as bpftrace: "Failed to map_lookup_elem: 0" */
+	if (!cg->opts || cg->opts->helper_check_level < 2)
+		return;
+	error_record(cg, ir_const(cg, 0), "Failed to map_lookup_elem", sp, true);
 }
 
 void cg_check_read(struct cg *cg, LLVMValueRef ret, int space, bool str)

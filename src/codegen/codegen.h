@@ -195,7 +195,10 @@ int emit_object(struct cg *cg, void **obj, size_t *len, const char *dump);
 /* codegen.c: resources defined on first use */
 LLVMValueRef cg_stack_map(struct cg *cg, bool user);
 LLVMValueRef cg_config_field(struct cg *cg, uint32_t off); /* i64 from tt_config */
-void cg_gate(struct cg *cg); /* return unless tt_config.begun (bt_program.gated) */
+void cg_gate(struct cg *cg);
+/* -kk: from the current block (a map lookup that found nothing), report
+ * "Failed to map_lookup_elem: 0" at sp */
+void cg_report_missing(struct cg *cg, struct span sp); /* return unless tt_config.begun (bt_program.gated) */
 void cg_error(struct cg *cg, struct span sp, const char *what);
 /* -k/-kk: when the helper's return ret (i64) is negative, send an
  * EV_RUNTIME_ERROR record naming msg at sp. level 1: -k, 2: -kk only. */

@@ -109,7 +109,7 @@ int cg_space(struct cg *cg, const struct type *t)
 	enum probe_kind k = cg->pfn->kind;
 
 	if (t->kind == T_PTR)
-		return t->is_user ? AS_USER : AS_KERNEL;
+		return t->is_user ? AS_USER : t->any_space ? AS_ANY : AS_KERNEL;
 	if (k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT)
 		return AS_USER;
 	return AS_ANY;

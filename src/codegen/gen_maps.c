@@ -135,7 +135,8 @@ LLVMValueRef gen_map_read(struct cg *cg, struct node *n)
 	bbs[0] = LLVMGetInsertBlock(cg->b);
 	ir_br(cg, br.done);
 	ir_set_block(cg, br.missing);
-	bbs[1] = br.missing;
+	cg_report_missing(cg, n->span);
+	bbs[1] = LLVMGetInsertBlock(cg->b);
 	ir_br(cg, br.done);
 	ir_set_block(cg, br.done);
 	if (!scalar) {
@@ -438,6 +439,11 @@ static LLVMValueRef call_delete(struct cg *cg, struct node *n)
 		cg_error(cg, n->span, "delete() of this argument");
 		return ir_const(cg, 0);
 	}
+	/* a scalar aggregation's array slot cannot be deleted: the runtime
+	 * resets it on every CPU and counts it unset, as clear() (a count map
+	 * then prints "@: 0", as bpftrace's, a sum map nothing) */
+	if (map_of(cg, map)->is_array)
+		return gen_event_call(F_CLEAR)(cg, n);
 	k = map_key(cg, map, NULL);
 	if (map_of(cg, map)->agg == AGG_HIST || map_of(cg, map)->agg == AGG_LHIST) {
 		delete_buckets(cg, map, k);

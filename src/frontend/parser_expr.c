@@ -419,12 +419,17 @@ static struct node *parse_primary(struct parser *p)
  */
 static struct node *parse_postfix(struct parser *p)
 {
+	/* as bpftrace's: "(expr)->f" spans from the '(' */
+	uint32_t first = parse_peek(p, 0)->span.lo;
 	struct node *n = parse_primary(p);
 	int entered = 0;
 
 	for (;;) {
 		struct span start = n->span;
 		struct node *m;
+
+		if (!entered && first < start.lo)
+			start.lo = first;
 		if (parse_is(p, 0, ".") || parse_is(p, 0, "->")) {
 			struct token op = parse_next(p);
 			const struct token *f = parse_peek(p, 0);

@@ -666,6 +666,14 @@ static const struct type *cast(struct sema *s, struct node *n)
 	if (to->kind == T_PTR && s->fn &&
 	    (s->fn->kind == PK_UPROBE || s->fn->kind == PK_URETPROBE) && !to->is_user)
 		to = stype_ptr(s, to->elem, true);
+	/* an integer made a pointer: bpftrace knows no address space for it
+	 * and reads it with probe_read (kernel or user, by the address) */
+	if (to->kind == T_PTR && from->kind != T_PTR && !to->is_user) {
+		struct type *any = (struct type *)stype_ptr(s, to->elem, false);
+
+		any->any_space = true;
+		to = any;
+	}
 	return n->type = to;
 }
 

@@ -115,6 +115,14 @@ void snapshot_free(struct snapshot *s);
 struct snapshot *snapshot_new(size_t nmaps);
 void *snapshot_alloc(struct snapshot *s, size_t n); /* zeroed */
 
+/* A BPF helper that failed at run time (-k, -kk): bpftrace's JSON parts */
+struct helper_error {
+	const char *helper; /* "probe_read", "map_lookup_elem" */
+	int64_t retcode;    /* what it returned: -errno (or 0 for a lookup) */
+	unsigned line, col; /* where the call is in the program, from 1 */
+	const char *text;   /* the located WARNING, as the text output prints it */
+};
+
 /*
  * What a run produces, delivered to an output sink (plain text, JSON, the
  * TUI). printf/time/join/system/cat output arrives already formatted.
@@ -138,6 +146,9 @@ struct sink_ops {
 	 * its output is captured (bt_opts.cmd_capture: the dashboard). Without
 	 * it the runtime writes such lines to stdout. */
 	void (*child_line)(void *ctx, const char *s, size_t len);
+	/* optional: a failed BPF helper (-k), in parts for JSON's
+	 * helper_error; without it the sink gets e->text through error() */
+	void (*helper_error)(void *ctx, const struct helper_error *e);
 };
 
 /* snapshot.c: calls ops->output when set, else ops->text */

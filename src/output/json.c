@@ -306,6 +306,18 @@ static void js_error(void *ctx, const char *msg)
 	output_write(o);
 }
 
+/* bpftrace 0.17: {"type": "helper_error", "helper": "probe_read",
+ * "retcode": -14, "line": 1, "col": 37} */
+static void js_helper_error(void *ctx, const struct helper_error *e)
+{
+	struct output *o = ctx;
+	sb_puts(&o->sb, "{\"type\": \"helper_error\", \"helper\": ");
+	json_string(&o->sb, e->helper, strlen(e->helper));
+	sb_printf(&o->sb, ", \"retcode\": %lld, \"line\": %u, \"col\": %u}\n",
+		  (long long)e->retcode, e->line, e->col);
+	output_write(o);
+}
+
 struct output *output_new_json(FILE *f, const struct bt_opts *opts)
 {
 	struct output *o = output_alloc(f, opts);
@@ -319,6 +331,7 @@ struct output *output_new_json(FILE *f, const struct bt_opts *opts)
 		.exit_begin = output_exit_begin,
 		.flush = output_flush,
 		.output = js_output,
+		.helper_error = js_helper_error,
 		.ctx = o,
 	};
 	return o;

@@ -327,6 +327,16 @@ static void text_error(void *ctx, const char *msg)
 	fprintf(stderr, "%s\n", msg);
 }
 
+/* bpftrace 0.17 writes a failed helper's warning to its output (stdout or
+ * the -o file), in line with the printf output */
+static void text_helper_error(void *ctx, const struct helper_error *e)
+{
+	struct output *o = ctx;
+	sb_puts(&o->sb, e->text);
+	sb_putc(&o->sb, '\n');
+	output_write(o);
+}
+
 /* bpftrace writes these two newlines to stdout even with -o FILE */
 void output_exit_begin(void *ctx)
 {
@@ -361,6 +371,7 @@ struct output *output_new_text(FILE *f, const struct bt_opts *opts)
 		.exit_begin = output_exit_begin,
 		.flush = output_flush,
 		.output = text_output,
+		.helper_error = text_helper_error,
 		.ctx = o,
 	};
 	return o;

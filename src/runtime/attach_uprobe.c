@@ -68,10 +68,9 @@ int attach_uprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *p
 	} else if (p->address) {
 		off = vaddr_to_offset(p->target, p->address);
 		if (off < 0) {
-			fprintf(stderr,
-				"ERROR: %s: address 0x%llx is not in an executable "
-				"segment of %s\n",
-				p->name, (unsigned long long)p->address, p->target);
+			/* bpftrace's words: not in an executable segment */
+			fprintf(stderr, "ERROR: Could not resolve address: %s:0x%llx\n", p->target,
+				(unsigned long long)p->address);
 			return (int)off;
 		}
 	}

@@ -1,8 +1,9 @@
 /*
  * child.c - the -c command and the -p process.
  *
- * -c CMD is split into words (whitespace; '...' and "..." group, no other
- * shell syntax, as bpftrace does), the program is looked up on $PATH here
+ * -c CMD is split into words at spaces and tabs, with no shell syntax at
+ * all: quotes stay in the words, as bpftrace 0.17 passes them (`-c "echo
+ * 'A'"` prints 'A'), and the program is looked up on $PATH here
  * so the child makes exactly one execve (a probe counting the child's
  * execs sees one, as with bpftrace). The child is forked at once, so its
  * pid is known for tt_config's cpid, and waits on a pipe until every probe
@@ -42,24 +43,13 @@ static char **split_words(const char *cmd)
 	const char *p = cmd;
 
 	for (;;) {
-		char q = 0;
-		bool any = false;
-
 		while (*p == ' ' || *p == '\t' || *p == '\n')
 			p++;
 		if (!*p)
 			break;
-		for (; *p && (q || (*p != ' ' && *p != '\t' && *p != '\n')); p++) {
-			any = true;
-			if (!q && (*p == '\'' || *p == '"'))
-				q = *p;
-			else if (q && *p == q)
-				q = 0;
-			else
-				sb_putc(&w, *p);
-		}
-		if (any)
-			vec_push(&words, w.buf ? sb_steal(&w) : xstrdup(""));
+		for (; *p && *p != ' ' && *p != '\t' && *p != '\n'; p++)
+			sb_putc(&w, *p);
+		vec_push(&words, sb_steal(&w));
 	}
 	sb_free(&w);
 	vec_push(&words, NULL);

@@ -125,8 +125,12 @@ static void ev_join(struct ev_ctx *c, const struct bt_format *f, const uint8_t *
 	sink_kind(c->sink, EV_JOIN, c->sb.buf, c->sb.len);
 }
 
+/* cat(): the file's first BPFTRACE_CAT_BYTES_MAX bytes, as one message */
 static void ev_cat(struct ev_ctx *c, const struct bt_format *f, const uint8_t *data, size_t len)
 {
+	const struct bt_opts *o = c->rt->opts;
+	size_t max = o && o->cat_bytes_max ? o->cat_bytes_max : 10240;
+	struct strbuf out = {0};
 	char buf[4096], *path;
 	ssize_t r;
 	int fd;
@@ -142,9 +146,13 @@ static void ev_cat(struct ev_ctx *c, const struct bt_format *f, const uint8_t *d
 		free(path);
 		return;
 	}
-	while ((r = read(fd, buf, sizeof(buf))) > 0)
-		sink_kind(c->sink, EV_CAT, buf, (size_t)r);
+	while (out.len < max &&
+	       (r = read(fd, buf, max - out.len < sizeof(buf) ? max - out.len : sizeof(buf))) > 0)
+		sb_putn(&out, buf, (size_t)r);
 	close(fd);
+	if (out.len)
+		sink_kind(c->sink, EV_CAT, out.buf, out.len);
+	sb_free(&out);
 	free(path);
 }
 
@@ -231,14 +239,21 @@ static void ev_runtime_error(struct ev_ctx *c, uint32_t idx, const uint8_t *data
 	int64_t ret = 0;
 	FILE *f;
 
+	if (c->rt->opts && c->rt->opts->no_warnings)
+		return;
 	if (len >= 16)
 		memcpy(&ret, data + 8, 8);
 	text = e ? rt_program_source(c->rt->opts, &src.name) : NULL;
 	src.text = text ? text : "";
 	src.len = strlen(src.text);
 	diags_init(&d, &src);
-	diag_warn(&d, e ? e->span : (struct span){0, 0}, "%s: %s (%lld)",
-		  e ? e->msg : "runtime error", strerror((int)-ret), (long long)ret);
+	/* a lookup that found nothing returns 0: bpftrace says just that */
+	if (ret == 0)
+		diag_warn(&d, e ? e->span : (struct span){0, 0}, "%s: 0",
+			  e ? e->msg : "runtime error");
+	else
+		diag_warn(&d, e ? e->span : (struct span){0, 0}, "%s: %s (%lld)",
+			  e ? e->msg : "runtime error", strerror((int)-ret), (long long)ret);
 	if (!text || !e || e->span.hi > src.len)
 		((struct diag *)d.list.items[0])->has_span = false;
 	f = open_memstream(&msg, &msg_len);
@@ -248,7 +263,24 @@ static void ev_runtime_error(struct ev_ctx *c, uint32_t idx, const uint8_t *data
 		/* the sink ends the line itself */
 		while (msg_len && msg[msg_len - 1] == '\n')
 			msg[--msg_len] = 0;
-		sink_error(c->sink, msg);
+		if (c->sink && c->sink->helper_error) {
+			struct helper_error he = {.retcode = ret, .text = msg, .line = 1, .col = 1};
+			const char *name = e ? e->msg : "runtime error";
+
+			if (!strncmp(name, "Failed to ", 10))
+				name += 10;
+			he.helper = name;
+			for (uint32_t i = 0; text && e && i < e->span.lo && i < src.len; i++) {
+				he.col++;
+				if (src.text[i] == '\n') {
+					he.line++;
+					he.col = 1;
+				}
+			}
+			c->sink->helper_error(c->sink->ctx, &he);
+		} else {
+			sink_error(c->sink, msg);
+		}
 	}
 	free(msg);
 	diags_free(&d);

@@ -23,8 +23,11 @@
 #include "runtime.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct lister {
 	FILE *out;
@@ -270,22 +273,37 @@ static int list_iter(struct lister *l, const struct provider_ent *p, const char 
 	return 0;
 }
 
-static int list_uprobe(struct lister *l, const struct provider_ent *p, const char *rest)
+/* A file part with wildcards ("./bin/uprobe*"): the executable regular
+ * files it matches, sorted (as bpftrace 0.17's glob), pushed xmalloc'd. */
+static void glob_files(const char *pat, struct vec *out)
 {
-	const char *colon = strchr(rest, ':');
-	char *bin, *path;
+	glob_t g;
+
+	if (glob(pat, 0, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct stat st;
+
+		if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(g.gl_pathv[i], X_OK) == 0)
+			vec_push(out, xstrdup(g.gl_pathv[i]));
+	}
+	globfree(&g);
+}
+
+/* the functions of one uprobe target file; quiet: no error for a file a
+ * glob matched that is not ELF */
+static int list_uprobe_file(struct lister *l, const struct provider_ent *p, const char *bin,
+			    const char *func_glob, bool quiet)
+{
+	char *path;
 	struct vec v = {0};
 	int n;
 
-	if (!colon) {
-		if (!l->explicit_provider)
-			return 0;
-		fprintf(stderr, "ERROR: %s probe type requires 2 arguments\n", p->name);
-		return -EINVAL;
-	}
-	bin = xstrndup(rest, colon - rest);
-	n = uprobe_expand(bin, colon + 1, &path, &v);
-	if (n == -ENOENT && !path)
+	n = uprobe_expand(bin, func_glob, &path, &v);
+	if (quiet) /* one of the files a glob matched */
+		n = 0;
+	else if (n == -ENOENT && !path)
 		fprintf(stderr,
 			"ERROR: uprobe target file '%s' does not exist or is not executable\n",
 			bin);
@@ -298,8 +316,38 @@ static int list_uprobe(struct lister *l, const struct provider_ent *p, const cha
 	}
 	vec_free(&v);
 	free(path);
-	free(bin);
 	return n < 0 ? n : 0;
+}
+
+static int list_uprobe(struct lister *l, const struct provider_ent *p, const char *rest)
+{
+	const char *colon = strchr(rest, ':');
+	char *bin;
+	struct vec files = {0};
+	int n;
+
+	if (!colon) {
+		if (!l->explicit_provider)
+			return 0;
+		fprintf(stderr, "ERROR: %s probe type requires 2 arguments\n", p->name);
+		return -EINVAL;
+	}
+	bin = xstrndup(rest, colon - rest);
+	if (!glob_has_wildcard(bin)) {
+		n = list_uprobe_file(l, p, bin, colon + 1, false);
+		free(bin);
+		return n;
+	}
+	/* every executable the file glob matches; those that are not ELF
+	 * (scripts) have no functions to list */
+	glob_files(bin, &files);
+	vec_foreach(&files, i) {
+		list_uprobe_file(l, p, files.items[i], colon + 1, true);
+		free(files.items[i]);
+	}
+	vec_free(&files);
+	free(bin);
+	return 0;
 }
 
 static int cmp_note(const void *a, const void *b)
@@ -388,15 +436,45 @@ static const struct provider_ent providers[] = {
 	{"usdt", "U", true, list_usdt},
 };
 
+/* bpftrace reads the search with its lexer, which refuses some characters
+ * outright: a quote or backquote anywhere, a backslash or a control
+ * character at the start. Its message, pointing at the character (at the
+ * whole search when the character is inside an attach point). */
+static int check_search(const char *search)
+{
+	size_t len = strlen(search), i, hi;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)search[i];
+
+		if (ch == '\'' || ch == '`' || (i == 0 && (ch == '\\' || ch < 0x20 || ch == 0x7f)))
+			break;
+	}
+	if (i == len)
+		return 0;
+	/* bpftrace's columns: 1-2 for the first character, 1-LEN (one
+	 * short) for the whole attach point */
+	hi = i == 0 ? 2 : len;
+	fprintf(stderr, "stdin:1:1-%zu: ERROR: invalid character '%c'\n%s\n", hi, search[i],
+		search);
+	for (size_t k = 1; k < hi; k++)
+		fputc('~', stderr);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
 int rt_list_probes(const char *search, bool verbose, FILE *out)
 {
 	struct lister l = {.out = out, .verbose = verbose};
 	const char *colon, *rest;
 	char *prov;
+	bool on_file;
 	int err = 0;
 
 	if (!search || !*search)
 		search = "*";
+	if (check_search(search))
+		return -EINVAL;
 	colon = strchr(search, ':');
 	if (colon) {
 		prov = xstrndup(search, colon - search);
@@ -414,14 +492,21 @@ int rt_list_probes(const char *search, bool verbose, FILE *out)
 		free(prov);
 		return 0;
 	}
+	/* "*:./bin:*": a file part (with a '/') is for the file providers
+	 * only, uprobe and usdt, as bpftrace 0.17 lists it */
+	colon = strchr(rest, ':');
+	on_file = memchr(rest, '/', colon ? (size_t)(colon - rest) : strlen(rest)) != NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(providers); i++) {
 		const struct provider_ent *p = &providers[i];
 		bool named = !strcmp(prov, p->name) || (p->alias && !strcmp(prov, p->alias));
+		bool file_prov = p->list == list_usdt || !strcmp(p->name, "uprobe");
 		int e;
 
 		if (p->list == list_special)
 			continue;
-		if (l.explicit_provider ? !named : (p->explicit_only || !glob_match(prov, p->name)))
+		if (l.explicit_provider
+			    ? !named
+			    : !glob_match(prov, p->name) || (on_file ? !file_prov : p->explicit_only))
 			continue;
 		e = p->list(&l, p, rest);
 		if (e && !err)

@@ -14,7 +14,7 @@ build_ttload
 mount_tracefs
 BPFTRACE=${BPFTRACE:-/usr/bin/bpftrace}
 case "$($BPFTRACE --version 2>/dev/null)" in
-*v0.17.*) ;;
+"bpftrace v0.17."*) ;;
 *) echo "regen.sh: the goldens come from bpftrace 0.17; $BPFTRACE is $($BPFTRACE --version 2>&1)" >&2
    exit 1 ;;
 esac

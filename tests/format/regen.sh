@@ -4,7 +4,7 @@
 # The goldens are bpftrace's own output: review a diff before committing.
 cd "$(dirname "$0")/cases" || exit 1
 command -v bpftrace >/dev/null || { echo "bpftrace not installed" >&2; exit 1; }
-bpftrace --version | grep -q 'v0\.17\.' || { echo "need bpftrace 0.17" >&2; exit 1; }
+bpftrace --version | grep -q '^bpftrace v0\.17\.' || { echo "need bpftrace 0.17" >&2; exit 1; }
 for bt in ${1:-*.bt}; do
 	name=${bt%.bt}
 	bpftrace "$bt" >"$name.txt" 2>"$name.err.tmp"

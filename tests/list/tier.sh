@@ -62,7 +62,7 @@ fail() { echo "FAIL $1: $2"; }
 "$D" glob
 
 has_bpftrace=0
-command -v bpftrace >/dev/null && bpftrace --version 2>/dev/null | grep -q 'v0.17' && has_bpftrace=1
+command -v bpftrace >/dev/null && bpftrace --version 2>/dev/null | grep -q '^bpftrace v0\.17' && has_bpftrace=1
 
 # same_as_bpftrace NAME FLAG SEARCH: our listing equals bpftrace's (stdout)
 same_as_bpftrace() {
@@ -169,6 +169,28 @@ PY
 	[ "$got" = "tt_alpha+0" ] && [ "$got3" = "tt_alpha+3" ] && [ "$gotg" = "tt_local_gamma+0" ] &&
 		pass "usym_$kind" || fail "usym_$kind" "got '$got' '$got3' '$gotg'"
 	[ "$same" = same ] && pass "uprobe_offset_$kind" || fail "uprobe_offset_$kind" "file offset $off: $same"
+done
+
+# a wildcard in the file part lists every executable it matches; a file
+# part under a wildcard provider lists uprobes (and usdt) only
+same_as_bpftrace l_uprobe_file_glob -l "uprobe:$PWD/$out/target_*:tt_*"
+same_as_bpftrace l_uprobe_file_glob_all -l "uprobe:$PWD/$out/target_*p*:*"
+same_as_bpftrace l_provider_glob_file -l "*:$PWD/$out/target_pie:*"
+same_as_bpftrace l_provider_glob_file_u -l "u*:$PWD/$out/target_nopie:tt_*"
+
+# characters bpftrace's lexer refuses: its located error, exit status 1
+inv=0
+for s in '\n' "tracepoint:sched:a'b"; do
+	n=l_invalid_char_$((++inv))
+	"${LIST[@]}" "$s" >"$out/$n.out" 2>"$out/$n.err"
+	rc=$?
+	if [ $rc != 1 ] || [ -s "$out/$n.out" ] || ! grep -q "ERROR: invalid character" "$out/$n.err"; then
+		fail "$n" "exit $rc, stderr: $(head -1 "$out/$n.err")"
+	elif [ $has_bpftrace = 1 ] && ! bpftrace -l "$s" 2>&1 | grep -v RLIMIT | cmp -s - "$out/$n.err"; then
+		fail "$n" "stderr differs from bpftrace's: $(head -1 "$out/$n.err")"
+	else
+		pass "$n"
+	fi
 done
 
 # USDT: listing like bpftrace, and each site's file offsets as computed
