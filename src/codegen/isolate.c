@@ -40,6 +40,7 @@ enum {
 	RES_KSTACK = 1,
 	RES_USTACK = 2,
 	RES_CPID = 4,
+	RES_GATED = 8, /* bt_program.gated */
 };
 
 /* the fixed part of the child's answer; obj, errors and diags follow */
@@ -92,7 +93,7 @@ static void child_main(int fd, const struct ast *ast, const struct bt_opts *opts
 	r.rc = codegen_run(ast, opts, prog, d);
 	fflush(stdout); /* -d ir / -d bpf */
 	r.flags = (prog->kstack_map ? RES_KSTACK : 0) | (prog->ustack_map ? RES_USTACK : 0) |
-		  (prog->needs_cpid ? RES_CPID : 0);
+		  (prog->needs_cpid ? RES_CPID : 0) | (prog->gated ? RES_GATED : 0);
 	r.obj_len = r.rc ? 0 : prog->obj_len;
 	r.nerrors = (uint32_t)(prog->nerrors - nerrors0);
 	r.ndiags = (uint32_t)(d->list.len - ndiags0);
@@ -186,6 +187,8 @@ static int apply_result(struct reader *rd, struct bt_program *prog, struct diags
 		prog->ustack_map = CODEGEN_USTACK_MAP;
 	if (r.flags & RES_CPID)
 		prog->needs_cpid = true;
+	if (r.flags & RES_GATED)
+		prog->gated = true;
 	for (uint32_t i = 0; i < r.nerrors && !rd->bad; i++) {
 		struct bt_runtime_error e;
 
