@@ -7,13 +7,16 @@
  * frequency (hz). software and hardware events are opened on every CPU
  * with bpftrace's names, aliases and default sample periods. Every link
  * goes to rt->links; the probe counts as one attach point whatever its
- * number of CPUs.
+ * number of CPUs. Events are stopped right after their attach and started
+ * once BEGIN has run (attach_perf_release), so `interval:s:1` fires a
+ * second after BEGIN, as in bpftrace.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -109,7 +112,27 @@ static int open_on_cpu(struct rt *rt, struct bpf_program *prog, struct perf_even
 		return err;
 	}
 	rt_add_link(rt, link); /* the link owns fd now */
+	/* libbpf enabled it; hold it until BEGIN has run (attach_perf_release) */
+	if (ioctl(fd, PERF_EVENT_IOC_DISABLE, 0) == 0) {
+		if (rt->nheld == rt->held_cap) {
+			rt->held_cap = rt->held_cap ? 2 * rt->held_cap : 16;
+			rt->held = xrealloc(rt->held, rt->held_cap * sizeof(*rt->held));
+		}
+		rt->held[rt->nheld++] = (struct held_perf){fd, attr->freq ? 0 : attr->sample_period};
+	}
 	return 0;
+}
+
+void attach_perf_release(struct rt *rt)
+{
+	for (size_t i = 0; i < rt->nheld; i++) {
+		/* setting the period again makes the timer start a whole one
+		 * (a frequency event keeps the period the kernel adapted) */
+		if (rt->held[i].period)
+			ioctl(rt->held[i].fd, PERF_EVENT_IOC_PERIOD, &rt->held[i].period);
+		ioctl(rt->held[i].fd, PERF_EVENT_IOC_ENABLE, 0);
+	}
+	rt->nheld = 0;
 }
 
 static void report(const struct bt_probe *p, int err)

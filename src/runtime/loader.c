@@ -505,6 +505,7 @@ int rt_start(struct rt *rt, const struct sink_ops *sink)
 		err = open_gate(rt);
 		if (err)
 			goto err_detach;
+		attach_perf_release(rt);
 		/* what we printed comes before anything the command prints */
 		if (sink && sink->flush)
 			sink->flush(sink->ctx);
@@ -698,6 +699,7 @@ void rt_close(struct rt *rt)
 	syms_free(rt->syms);
 	bpf_object__close(rt->obj);
 	free(rt->links);
+	free(rt->held);
 	free(rt->kmulti);
 	free(rt->slow_fds);
 	free(rt->map_fds);

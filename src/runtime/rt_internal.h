@@ -32,6 +32,11 @@ struct rt_child {
 	struct strbuf partial; /* cmd_capture: its output after the last newline */
 };
 
+struct held_perf {
+	int fd;
+	uint64_t period; /* sample_period as opened, 0 for a frequency */
+};
+
 struct rt {
 	struct bt_program *prog;
 	const struct bt_opts *opts;
@@ -49,6 +54,8 @@ struct rt {
 	size_t *kmulti;   /* per probe: n > 1 when it starts a kprobe_multi group of n, or NULL */
 	int kprobe_multi; /* the kernel has kprobe_multi links: -1 not probed yet */
 	int *slow_fds;    /* perf events whose last close waits for RCU (see detach.c) */
+	struct held_perf *held; /* perf events attached but stopped until BEGIN ran (attach_perf.c) */
+	size_t nheld, held_cap;
 	size_t nslow, slow_cap;
 
 	struct ring_buffer *rb;
@@ -93,6 +100,9 @@ void rt_keep_slow_fd(struct rt *rt, int fd);
 int attach_tracepoint(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
 int attach_rawtracepoint(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
 int attach_perf(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
+/* Start the perf events attach_perf holds stopped: an interval or profile
+ * timer counts from when BEGIN has run, not from its attach. */
+void attach_perf_release(struct rt *rt);
 /* attach_kprobe.c: *consumed = how many probes (from p on) the call
  * attached: a kprobe_multi group attaches at once */
 int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog,
