@@ -54,7 +54,6 @@ static int silent_print(enum libbpf_print_level level, const char *fmt, va_list 
  * that calls it on its first argument. */
 static bool can_load_d_path(void)
 {
-	struct btf *vmlinux = btf__load_vmlinux_btf();
 	struct bpf_insn insns[] = {
 		/* r1 = *(u64 *)(r1 + 0); r2 = r10; r2 += -8; r3 = 8 */
 		{.code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_1},
@@ -65,24 +64,8 @@ static bool can_load_d_path(void)
 		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
 		{.code = BPF_JMP | BPF_EXIT},
 	};
-	bool ok = false;
-	int id;
 
-	if (!vmlinux)
-		return false;
-	id = btf__find_by_name_kind(vmlinux, "dentry_open", BTF_KIND_FUNC);
-	if (id > 0) {
-		LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
-			    .attach_btf_id = (__u32)id);
-		int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "tt_probe_dpath", "GPL", insns,
-				       ARRAY_SIZE(insns), &opts);
-		if (fd >= 0) {
-			ok = true;
-			close(fd);
-		}
-	}
-	btf__free(vmlinux);
-	return ok;
+	return kfeat_fentry_loads("dentry_open", "tt_probe_dpath", insns, ARRAY_SIZE(insns));
 }
 
 int rt_print_info(FILE *out)

@@ -53,7 +53,8 @@ bool kfeat_kprobes(void)
 	return access(path, W_OK) == 0;
 }
 
-bool kfeat_fentry(void)
+bool kfeat_fentry_loads(const char *func, const char *name, const struct bpf_insn *insns,
+			size_t ninsns)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	bool ok = false;
@@ -61,13 +62,12 @@ bool kfeat_fentry(void)
 
 	if (!vmlinux)
 		return false;
-	id = btf__find_by_name_kind(vmlinux, "vfs_read", BTF_KIND_FUNC);
+	id = btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC);
 	if (id > 0) {
 		LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
 			    .attach_btf_id = (__u32)id);
 
-		fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "tt_feat_fentry", "GPL", ret0,
-				   ARRAY_SIZE(ret0), &opts);
+		fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, name, "GPL", insns, ninsns, &opts);
 		if (fd >= 0) {
 			ok = true;
 			close(fd);
@@ -75,6 +75,11 @@ bool kfeat_fentry(void)
 	}
 	btf__free(vmlinux);
 	return ok;
+}
+
+bool kfeat_fentry(void)
+{
+	return kfeat_fentry_loads("vfs_read", "tt_feat_fentry", ret0, ARRAY_SIZE(ret0));
 }
 
 bool kfeat_kprobe_multi(void)

@@ -52,6 +52,11 @@ int rt_print_info(FILE *out);
 bool kfeat_kprobes(void);
 bool kfeat_fentry(void);
 bool kfeat_kprobe_multi(void);
+/* Does the program insns load as fentry on the BTF function func? (what
+ * kfeat_fentry and --info's dpath line ask) */
+struct bpf_insn;
+bool kfeat_fentry_loads(const char *func, const char *name, const struct bpf_insn *insns,
+			size_t ninsns);
 
 /* list.c: -l / -lv */
 int rt_list_probes(const char *glob, bool verbose, FILE *out);
