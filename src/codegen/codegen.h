@@ -124,6 +124,8 @@ LLVMValueRef ir_to_i64(struct cg *cg, LLVMValueRef v, bool is_signed);
 LLVMValueRef ir_to_bool(struct cg *cg, LLVMValueRef v);            /* i1: v != 0 */
 void ir_atomic_add(struct cg *cg, LLVMValueRef p, LLVMValueRef v); /* i64 */
 LLVMBasicBlockRef ir_block(struct cg *cg, const char *name);
+/* A BPF subprogram: internal, in .text, nounwind and never inlined. */
+LLVMValueRef ir_subprogram(struct cg *cg, const char *name, LLVMTypeRef fty);
 void ir_set_block(struct cg *cg, LLVMBasicBlockRef bb);
 bool ir_block_terminated(struct cg *cg);
 void ir_br(struct cg *cg, LLVMBasicBlockRef bb); /* unless already terminated */

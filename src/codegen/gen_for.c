@@ -91,15 +91,7 @@ static LLVMValueRef callback_begin(struct cg *cg, struct node *n)
 		if (!LLVMGetNamedFunction(cg->mod, name))
 			break;
 	}
-	fn = LLVMAddFunction(cg->mod, name, fty);
-	LLVMSetLinkage(fn, LLVMInternalLinkage);
-	LLVMSetSection(fn, ".text");
-	LLVMAddAttributeAtIndex(
-		fn, LLVMAttributeFunctionIndex,
-		LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
-	LLVMAddAttributeAtIndex(
-		fn, LLVMAttributeFunctionIndex,
-		LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName("noinline", 8), 0));
+	fn = ir_subprogram(cg, name, fty);
 	btf_callback(cg, fn, name);
 	cg->fn = fn;
 	cg->ctx_arg = LLVMConstNull(cg->ptr);

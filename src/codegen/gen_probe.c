@@ -141,15 +141,7 @@ static void gen_shared(struct cg *cg, const struct probe_info *info)
 	LLVMValueRef body;
 
 	snprintf(name, sizeof(name), "%s_body", f0->prog_name);
-	body = LLVMAddFunction(cg->mod, name, fty);
-	LLVMSetLinkage(body, LLVMInternalLinkage);
-	LLVMSetSection(body, ".text");
-	LLVMAddAttributeAtIndex(
-		body, LLVMAttributeFunctionIndex,
-		LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
-	LLVMAddAttributeAtIndex(
-		body, LLVMAttributeFunctionIndex,
-		LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName("noinline", 8), 0));
+	body = ir_subprogram(cg, name, fty);
 	btf_shared_body(cg, body, name);
 	vec_push(&cg->used, body); /* keeps its signature (and BTF) through -O2 */
 

@@ -208,6 +208,22 @@ void ir_atomic_add(struct cg *cg, LLVMValueRef p, LLVMValueRef v)
 	LLVMSetAlignment(r, 8);
 }
 
+LLVMValueRef ir_subprogram(struct cg *cg, const char *name, LLVMTypeRef fty)
+{
+	LLVMValueRef fn = LLVMAddFunction(cg->mod, name, fty);
+	static const char *const attrs[] = {"nounwind", "noinline"};
+
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	LLVMSetSection(fn, ".text");
+	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++)
+		LLVMAddAttributeAtIndex(
+			fn, LLVMAttributeFunctionIndex,
+			LLVMCreateEnumAttribute(
+				cg->ctx, LLVMGetEnumAttributeKindForName(attrs[i], strlen(attrs[i])),
+				0));
+	return fn;
+}
+
 LLVMBasicBlockRef ir_block(struct cg *cg, const char *name)
 {
 	return LLVMAppendBasicBlockInContext(cg->ctx, cg->fn, name);
