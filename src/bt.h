@@ -64,6 +64,11 @@ void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_reset(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 char *sb_steal(struct strbuf *sb); /* caller frees */
+/* the rest of a stream / a whole file as a heap string the caller frees,
+ * NUL-terminated ("" when empty), its length in *len (may be NULL); NULL
+ * with errno set when it cannot be opened or read */
+char *sb_read_stream(FILE *f, size_t *len);
+char *sb_read_file(const char *path, size_t *len);
 
 /* diag.c: source text, spans and collected diagnostics. */
 struct source {

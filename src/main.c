@@ -159,22 +159,6 @@ static uint32_t env_u32(const char *name, uint32_t def)
 	return (uint32_t)n;
 }
 
-static char *read_all(FILE *f, size_t *len)
-{
-	struct strbuf sb = {0};
-	char buf[4096];
-	size_t n;
-
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_putn(&sb, buf, n);
-	if (ferror(f)) {
-		sb_free(&sb);
-		return NULL;
-	}
-	*len = sb.len;
-	return sb_steal(&sb);
-}
-
 struct cli {
 	struct bt_opts o;
 	bool list, list_verbose, info, use_default;
@@ -399,7 +383,7 @@ static int load_source(const struct bt_opts *o, struct source *src, char **owned
 		return -1;
 	}
 	size_t len;
-	char *text = read_all(f, &len);
+	char *text = sb_read_stream(f, &len);
 	if (f != stdin)
 		fclose(f);
 	if (!text) {

@@ -204,10 +204,7 @@ static void ev_print_map(struct ev_ctx *c, uint32_t idx, const uint8_t *data, si
  * script read again (only when a runtime error happens). */
 char *rt_program_source(const struct bt_opts *o, const char **name)
 {
-	FILE *f;
-	struct strbuf sb = {0};
-	char buf[4096];
-	size_t n;
+	char *text;
 
 	if (o && o->program_text) {
 		*name = "stdin";
@@ -215,14 +212,10 @@ char *rt_program_source(const struct bt_opts *o, const char **name)
 	}
 	if (!o || !o->program_file || strcmp(o->program_file, "-") == 0)
 		return NULL;
-	f = fopen(o->program_file, "r");
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_putn(&sb, buf, n);
-	fclose(f);
-	*name = o->program_file;
-	return sb.buf ? sb_steal(&sb) : xstrdup("");
+	text = sb_read_file(o->program_file, NULL);
+	if (text)
+		*name = o->program_file;
+	return text;
 }
 
 /* A failed helper (-k): "stdin:1:24-25: WARNING: Failed to map_update_elem:

@@ -43,23 +43,6 @@ static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return fputs(buf, stderr);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, n + 1);
-	*len = fread(buf, 1, n, f);
-	fclose(f);
-	return buf;
-}
-
 static void hex(struct strbuf *sb, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -186,7 +169,7 @@ int main(int argc, char **argv)
 		return 2;
 	libbpf_set_print(print_cb);
 	src.name = argv[1];
-	src.text = read_file(argv[1], &len);
+	src.text = sb_read_file(argv[1], &len);
 	src.len = len;
 	if (!src.text)
 		return 2;

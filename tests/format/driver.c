@@ -546,18 +546,12 @@ int units_sort(void);
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
+	char *text = sb_read_file(path, NULL);
+	if (!text) {
 		perror(path);
 		exit(2);
 	}
-	struct strbuf sb = {0};
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_putn(&sb, buf, n);
-	fclose(f);
-	return sb_steal(&sb);
+	return text;
 }
 
 int main(int argc, char **argv)

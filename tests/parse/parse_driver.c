@@ -13,24 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	struct strbuf sb = {0};
-	char buf[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_putn(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	if (!sb.buf)
-		sb_putn(&sb, "", 0);
-	return sb_steal(&sb);
-}
-
 int main(int argc, char **argv)
 {
 	struct source src = {0};
@@ -58,7 +40,7 @@ int main(int argc, char **argv)
 		src.text = prog;
 		src.len = strlen(prog);
 	} else if (file) {
-		owned = read_file(file, &src.len);
+		owned = sb_read_file(file, &src.len);
 		if (!owned) {
 			fprintf(stderr, "ERROR: failed to open %s\n", file);
 			return 1;

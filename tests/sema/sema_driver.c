@@ -13,24 +13,6 @@
 
 #include <string.h>
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	struct strbuf sb = {0};
-	char buf[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_putn(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	if (!sb.buf)
-		sb_putn(&sb, "", 0);
-	return sb_steal(&sb);
-}
-
 int main(int argc, char **argv)
 {
 	struct source src = {0};
@@ -45,7 +27,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: sema_driver file.bt [params...]\n");
 		return 2;
 	}
-	char *text = read_file(argv[1], &len);
+	char *text = sb_read_file(argv[1], &len);
 	if (!text) {
 		fprintf(stderr, "cannot read %s\n", argv[1]);
 		return 2;
