@@ -37,6 +37,14 @@ int codegen_dump_bpf(const struct bt_program *prog, FILE *f);
  */
 void codegen_prepare(const struct bt_opts *opts, struct bt_program *prog);
 
+/* backedge.c: put a `goto +0` after every non-jump instruction that falls
+ * through into a loop header (a jump target in its own cycle), which the
+ * verifier of kernels like 6.1 refuses as "back-edge from insn X to X+1";
+ * *obj (xmalloc'd) is replaced when something was inserted. Returns the
+ * number of gotos inserted, or -errno (object unchanged) for a layout it
+ * does not handle. No LLVM: plain ELF bytes. */
+int backedge_pad(void **obj, size_t *len);
+
 /* isolate.c: codegen_run in a child process, so that LLVM's code and heap
  * never become resident in the tracer; same contract as codegen_run (dumps
  * go to stdout from the child). What main.c calls. */

@@ -5,7 +5,8 @@
  * verified, optimised with the standard `default<O2>` pipeline through
  * LLVMRunPasses (the verifier needs it: unoptimised code spills every value
  * and loses the bounds it proves), then emitted to a memory buffer that
- * is copied into a heap block the program owns. -d ir-raw / -d ir print
+ * is copied into a heap block the program owns, where backedge.c makes
+ * every loop edge a jump's for older verifiers. -d ir-raw / -d ir print
  * the module before and after optimisation.
  */
 #define CODEGEN_INTERNAL
@@ -97,6 +98,8 @@ int emit_object(struct cg *cg, void **obj, size_t *len, const char *dump)
 	*obj = xmalloc(*len);
 	memcpy(*obj, LLVMGetBufferStart(buf), *len);
 	LLVMDisposeMemoryBuffer(buf);
+	/* < 0: a layout the pass does not know; the object stays as emitted */
+	backedge_pad(obj, len);
 	ret = 0;
 out_tm:
 	LLVMDisposeTargetMachine(tm);

@@ -14,7 +14,8 @@
  * Filter kernel-wide probes with `/comm == "cg_e2e"/` so the output is
  * deterministic. A program containing `// load-only` is only loaded (the
  * verifier must accept it); `// -k` / `// -kk` compile with helper checks.
- * Compile or load failures print a line and exit 1.
+ * Every loaded program must also pass the control flow check of older
+ * kernels (cfg_check_61). Compile or load failures print a line and exit 1.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -126,6 +127,80 @@ static void workload(void)
 	}
 }
 
+/* The edges 6.1's check_cfg follows out of insn t, fall-through first;
+ * ok[i]: a jump's edge, which may close a loop. */
+static int cfg_edges(const struct bpf_insn *in, size_t n, size_t t, size_t w[2], bool ok[2])
+{
+	uint8_t code = in[t].code, cls = BPF_CLASS(code), op = BPF_OP(code);
+	int k = 0;
+
+	if (code == (BPF_LD | BPF_IMM | BPF_DW) && in[t].src_reg == BPF_PSEUDO_FUNC) {
+		w[k] = t + 1, ok[k++] = false;
+		w[k] = t + in[t].imm + 1, ok[k++] = false;
+	} else if (cls != BPF_JMP && cls != BPF_JMP32) {
+		w[k] = t + 1, ok[k++] = false;
+	} else if (op == BPF_CALL) {
+		w[k] = t + 1, ok[k++] = false;
+		if (in[t].src_reg == BPF_PSEUDO_CALL)
+			w[k] = t + in[t].imm + 1, ok[k++] = false;
+	} else if (op == BPF_JA) {
+		w[k] = t + in[t].off + 1, ok[k++] = true;
+	} else if (op != BPF_EXIT) {
+		w[k] = t + 1, ok[k++] = true;
+		w[k] = t + in[t].off + 1, ok[k++] = true;
+	}
+	for (int i = 0; i < k; i++)
+		if (w[i] >= n)
+			return -1;
+	return k;
+}
+
+/*
+ * The control flow check of older kernels (Debian 12's 6.1), run on every
+ * program as loaded: a depth-first walk from insn 0 that accepts an edge
+ * back to an insn still on its stack only from a jump; the fall-through of
+ * any other insn (a helper call included) into a loop header is refused as
+ * "back-edge from insn X to Y". The host's newer kernel accepts those, so
+ * only this walk catches a code generator that emits them.
+ */
+static int cfg_check_61(const char *name, const struct bpf_insn *in, size_t n)
+{
+	uint8_t *state = calloc(n, 1), *cur = calloc(n, 1); /* 1 on stack, 2 done */
+	size_t *stk = calloc(n, sizeof(*stk)), sp = 0;
+	int ret = 0;
+
+	stk[sp++] = 0;
+	state[0] = 1;
+	while (sp && !ret) {
+		size_t t = stk[sp - 1], w[2];
+		bool ok[2];
+		int k = cfg_edges(in, n, t, w, ok);
+
+		if (k < 0) {
+			printf("cfg error: %s: jump out of range at insn %zu\n", name, t);
+			ret = -1;
+		} else if (cur[t] < k) {
+			int e = cur[t]++;
+
+			if (!state[w[e]]) {
+				state[w[e]] = 1;
+				stk[sp++] = w[e];
+			} else if (state[w[e]] == 1 && !ok[e]) {
+				printf("cfg error: %s: back-edge from insn %zu to %zu\n", name, t,
+				       w[e]);
+				ret = -1;
+			}
+		} else {
+			state[t] = 2;
+			sp--;
+		}
+	}
+	free(state);
+	free(cur);
+	free(stk);
+	return ret;
+}
+
 static bool attachable(const struct bt_probe *p)
 {
 	return p->kind == PK_TRACEPOINT || p->kind == PK_RAWTRACEPOINT;
@@ -195,6 +270,14 @@ int main(int argc, char **argv)
 	if (btf_trouble || !bpf_object__btf(o)) {
 		printf("btf error\n");
 		return 1;
+	}
+	{
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, o)
+			if (cfg_check_61(bpf_program__name(p), bpf_program__insns(p),
+					 bpf_program__insn_cnt(p)))
+				return 1;
 	}
 	if (strstr(src.text, "// load-only") || getenv("CG_LOAD_ONLY")) {
 		printf("loaded\n");
