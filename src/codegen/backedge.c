@@ -59,12 +59,19 @@ static bool is_jump_class(uint8_t code)
 	return BPF_CLASS(code) == BPF_JMP || BPF_CLASS(code) == BPF_JMP32;
 }
 
-/* A jump or goto (not call or exit): its target, or -1. */
+/* A jump or goto: a jump-class instruction other than call and exit. */
+static bool is_jump(uint8_t code)
+{
+	return is_jump_class(code) && BPF_OP(code) != BPF_CALL && BPF_OP(code) != BPF_EXIT;
+}
+
+/* The target of jump i, or -1 when i is no jump. section_plan refuses a
+ * section with a target outside it, so the other users see valid ones. */
 static int64_t jump_target(const struct bpf_insn *in, uint32_t i)
 {
 	uint8_t code = in[i].code;
 
-	if (!is_jump_class(code) || BPF_OP(code) == BPF_CALL || BPF_OP(code) == BPF_EXIT)
+	if (!is_jump(code))
 		return -1;
 	if (BPF_CLASS(code) == BPF_JMP32 && BPF_OP(code) == BPF_JA)
 		return (int64_t)i + in[i].imm + 1; /* gotol */
@@ -160,10 +167,10 @@ static int section_plan(struct bsec *s)
 			continue;
 		if (s->in[i].code == LD_IMM64 && i + 1 < n)
 			second[i + 1] = 1;
-		t = jump_target(s->in, i);
-		if (t < 0)
+		if (!is_jump(s->in[i].code))
 			continue;
-		if (t >= n) {
+		t = jump_target(s->in, i);
+		if (t < 0 || t >= n) {
 			free(target);
 			free(second);
 			return -EINVAL;
