@@ -1,7 +1,8 @@
 /*
  * dump.c - `-d bpf`: the BPF instructions of every program section of the
- * emitted object, disassembled with LLVM's own BPF disassembler (through
- * the C Object and Disassembler APIs), one listing per program function.
+ * emitted object and of .text (the subprograms: for-loop callbacks, shared
+ * bodies), disassembled with LLVM's own BPF disassembler (through the C
+ * Object and Disassembler APIs), one listing per function.
  */
 #define CODEGEN_INTERNAL
 #include <llvm-c/Disassembler.h>
@@ -13,7 +14,8 @@
 
 static bool is_program_section(const char *name)
 {
-	return name && *name && strcmp(name, ".text") && name[0] != '.' && strcmp(name, "license");
+	return name && *name && (!strcmp(name, ".text") || name[0] != '.') &&
+	       strcmp(name, "license");
 }
 
 static void dump_section(LLVMDisasmContextRef dc, const char *name, const uint8_t *code,
