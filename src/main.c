@@ -430,17 +430,30 @@ out:
 	return err;
 }
 
+static const int caught_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
+
 static void install_signals(void)
 {
 	struct sigaction sa = {0};
 
 	sa.sa_handler = on_signal; /* no SA_RESTART: blocking waits return EINTR */
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(caught_signals); i++)
+		sigaction(caught_signals[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/* The flags are looked at with our signals blocked: rt_poll lets them in
+ * only while it waits (or once it saw one pending), so a signal that comes
+ * right after a look still ends the next wait at once. */
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(caught_signals); i++)
+		sigaddset(&set, caught_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
 }
 
 static bool want_dashboard(const struct bt_opts *o)
@@ -484,13 +497,20 @@ static void dump_maps(struct rt *rt, const struct sink_ops *sink)
 /* The classic mode: events to the sink as they come, maps at exit. */
 static int run_plain(struct rt *rt, const struct sink_ops *sink, struct metrics *m)
 {
+	sigset_t old;
 	int rc = 0;
 
 	if (rt_start(rt, sink))
 		return 1;
+	block_signals(&old);
 	while (!exit_signal) {
 		if (dump_signal) {
 			dump_signal = 0;
+			/* what the probes wrote before the signal comes first */
+			if (rt_poll(rt, 0, sink) < 0) {
+				rc = 1;
+				break;
+			}
 			dump_maps(rt, sink);
 		}
 		metrics_tick(m, rt);
@@ -502,6 +522,7 @@ static int run_plain(struct rt *rt, const struct sink_ops *sink, struct metrics 
 		if (r > 0)
 			break;
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (exit_signal)
 		rt_interrupt(rt);
 	rt_stop(rt, sink, true);
@@ -518,10 +539,14 @@ static int dash_poll(void *ctx, int timeout_ms, const struct sink_ops *sink)
 {
 	struct dash_ctx *c = ctx;
 
+	int r;
+
 	if (exit_signal)
 		return 1;
 	metrics_tick(c->metrics, c->rt);
-	return rt_poll(c->rt, timeout_ms, sink);
+	r = rt_poll(c->rt, timeout_ms, sink);
+	/* rt_poll let in a signal that came while it read records */
+	return exit_signal ? 1 : r;
 }
 
 static struct snapshot *dash_snapshot(void *ctx)

@@ -19,6 +19,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,12 +210,19 @@ struct metrics *metrics_start(const struct metrics_opts *o)
 		m->doc.program = m->program;
 	}
 	m->interval_ns = (uint64_t)((o->interval_s > 0 ? o->interval_s : 1.0) * 1e9);
+	/* the server thread blocks every signal: a Ctrl-C sent to the process
+	 * must go to the main thread, whose waits it interrupts (a handler
+	 * run in this thread would set the flag but wake nobody) */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	m->daemon = MHD_start_daemon(
 		flags, port, NULL, NULL, on_request, m, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, m,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)32, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)8,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)32 * 1024, MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!m->daemon) {
 		fprintf(stderr, "ERROR: --prometheus: cannot listen on %s port %u\n", addr, port);
 		metrics_stop(m);

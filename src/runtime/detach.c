@@ -47,6 +47,18 @@ static void *detach_worker(void *arg)
 	return NULL;
 }
 
+/* Our threads block the caller's signals (they inherit the mask at
+ * creation): a Ctrl-C must reach the main thread, which looks for one
+ * pending while it drains; one handled in a helper thread would go
+ * unnoticed there. */
+static void threads_mask_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	rt_caller_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
 static void destroy_links(struct rt *rt)
 {
 	struct detach_pool pool = {.links = rt->links, .n = rt->nlinks};
@@ -56,14 +68,17 @@ static void destroy_links(struct rt *rt)
 
 	if (rt->nlinks > DETACH_INLINE_MAX) {
 		size_t want = rt->nlinks / 4;
+		sigset_t old;
 
 		if (want > DETACH_THREADS_MAX)
 			want = DETACH_THREADS_MAX;
 		pthread_attr_init(&attr);
 		pthread_attr_setstacksize(&attr, 256 * 1024);
+		threads_mask_signals(&old);
 		for (; nth < want; nth++)
 			if (pthread_create(&th[nth], &attr, detach_worker, &pool))
 				break;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		pthread_attr_destroy(&attr);
 	}
 	detach_worker(&pool); /* this thread helps, and finishes alone if needed */
@@ -126,6 +141,7 @@ static bool close_in_thread(struct rt *rt)
 {
 	struct close_job *job = xmalloc(sizeof(*job) + rt->nslow * sizeof(int));
 	pthread_attr_t attr;
+	sigset_t old;
 	pthread_t th;
 	int err;
 
@@ -134,7 +150,9 @@ static bool close_in_thread(struct rt *rt)
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	threads_mask_signals(&old);
 	err = pthread_create(&th, &attr, close_worker, job);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 	if (err) {
 		free(job);

@@ -6,8 +6,10 @@
  * values (decode.c) before the output engine formats them (printf_format).
  * Consumption is bounded in time: under a storm of events a poll still
  * returns when its budget is spent (the callback stops libbpf's loop), so
- * Ctrl-C is seen promptly. After exit() the remaining records are
- * dropped, as bpftrace does, until END runs.
+ * Ctrl-C is seen promptly; it also stops for a caller's signal pending.
+ * After exit() the remaining records are dropped, as bpftrace does, until
+ * END runs; after a stop on a signal, prints of a map the final drain has
+ * already printed unchanged are skipped.
  *
  * Lost records are counted by the BPF side in the RT_LOST_MAP array (see
  * runtime.h); increments are reported as "Lost N events".
@@ -27,8 +29,17 @@
 
 /* A callback return that means "budget spent", not an error. */
 #define EV_STOP (-ECANCELED)
-/* Decoded values live in a scratch arena, released this often. */
+/* Decoded values live in a scratch arena, released this often; the time
+ * budget and the caller's signals are looked at as often, and after every
+ * slow record. */
 #define EV_ARENA_RECORDS 256
+
+/* The last print() of one map handled by a drain at stop (see
+ * drain_duplicate). */
+struct ev_printed {
+	bool valid;
+	uint64_t top, div;
+};
 
 struct ev_ctx {
 	struct rt *rt;
@@ -40,6 +51,7 @@ struct ev_ctx {
 	struct strbuf sb;
 	unsigned n;
 	bool watch_signals; /* a caller's signal pending ends the drain */
+	struct ev_printed *printed; /* per map, while draining after a signal */
 };
 
 static void sink_text(const struct sink_ops *sink, const char *s, size_t len)
@@ -182,6 +194,35 @@ static void ev_system(struct ev_ctx *c, const struct bt_format *f, const uint8_t
 	sb_free(&out);
 }
 
+/*
+ * Draining after a stop on a signal, the probes are detached: a map changes
+ * only through the clear() and zero() records drained with it, so a print()
+ * of a map already printed by this drain, with the same top and div and no
+ * clear or zero in between, would print the same text again. Those are
+ * skipped (and counted with the other records a signal skips): when each
+ * print of a big map takes longer than the interval that asks for it, the
+ * ring holds a backlog of them that would otherwise keep tracetop printing
+ * the same map for minutes after Ctrl-C.
+ */
+static bool drain_duplicate(struct ev_ctx *c, uint32_t idx, uint64_t top, uint64_t div)
+{
+	struct ev_printed *p;
+
+	if (!c->watch_signals || !c->rt->interrupted || !c->printed)
+		return false;
+	p = &c->printed[idx];
+	if (p->valid && p->top == top && p->div == div)
+		return true;
+	*p = (struct ev_printed){.valid = true, .top = top, .div = div};
+	return false;
+}
+
+static void drain_map_changed(struct ev_ctx *c, uint32_t idx)
+{
+	if (c->printed)
+		c->printed[idx].valid = false;
+}
+
 static void ev_print_map(struct ev_ctx *c, uint32_t idx, const uint8_t *data, size_t len)
 {
 	struct rt *rt = c->rt;
@@ -194,6 +235,10 @@ static void ev_print_map(struct ev_ctx *c, uint32_t idx, const uint8_t *data, si
 	if (len >= 24) {
 		memcpy(&top, data + 8, 8);
 		memcpy(&div, data + 16, 8);
+	}
+	if (drain_duplicate(c, idx, top, div)) {
+		rt->skipped++;
+		return;
 	}
 	if (maps_read(rt, idx, &a, &m) == 0 && c->sink && c->sink->map)
 		c->sink->map(c->sink->ctx, &m, top, div);
@@ -301,12 +346,16 @@ static void handle_record(struct ev_ctx *c, const uint8_t *data, size_t len)
 		ev_print_map(c, idx, data, len);
 		return;
 	case EV_CLEAR_MAP:
-		if (idx < rt->prog->nmaps)
+		if (idx < rt->prog->nmaps) {
 			maps_clear(rt, idx);
+			drain_map_changed(c, idx);
+		}
 		return;
 	case EV_ZERO_MAP:
-		if (idx < rt->prog->nmaps)
+		if (idx < rt->prog->nmaps) {
 			maps_zero(rt, idx);
+			drain_map_changed(c, idx);
+		}
 		return;
 	case EV_RUNTIME_ERROR:
 		ev_runtime_error(c, idx, data, len);
@@ -347,7 +396,9 @@ static void handle_record(struct ev_ctx *c, const uint8_t *data, size_t len)
 	}
 }
 
-/* system() and cat() records cost a process or a file each */
+/* system() and cat() records cost a process or a file each, print() of a
+ * map a read of the whole map, a sort and its text (100,000 keys: ~0.1 s
+ * on an idle machine, over 1 s on a loaded one) */
 static bool slow_record(const uint8_t *data, size_t len)
 {
 	uint64_t hdr;
@@ -357,7 +408,7 @@ static bool slow_record(const uint8_t *data, size_t len)
 		return false;
 	memcpy(&hdr, data, 8);
 	kind = (uint32_t)(hdr >> 32);
-	return kind == EV_SYSTEM || kind == EV_CAT;
+	return kind == EV_SYSTEM || kind == EV_CAT || kind == EV_PRINT_MAP;
 }
 
 static int on_record(void *ctx, void *data, size_t len)
@@ -386,9 +437,18 @@ static int on_record(void *ctx, void *data, size_t len)
 			arena_free(&c->scratch);
 		if (c->budget_end && rt_now_ns() > c->budget_end)
 			return EV_STOP;
-		/* draining at stop: a second Ctrl-C drops the rest */
-		if (c->watch_signals && rt_caller_signal_pending())
+		/* The caller's signals are blocked while we consume (rt_poll,
+		 * events_drain). In a poll, one pending ends the consume, and
+		 * rt_poll lets it in. Without this, records that keep
+		 * coming while slow ones are handled (prints of a big map from
+		 * an interval probe, slower than the interval) kept libbpf's
+		 * loop, and Ctrl-C with it, going for ever. Draining at stop,
+		 * a second Ctrl-C drops the rest. */
+		if (rt_caller_signal_pending()) {
+			if (!c->watch_signals)
+				return EV_STOP;
 			rt->skip_rest = true;
+		}
 	}
 	return 0;
 }
@@ -425,6 +485,7 @@ int events_open(struct rt *rt)
 	rt->ring_bytes = bpf_map__max_entries(m);
 	c = xcalloc(1, sizeof(*c));
 	c->rt = rt;
+	c->printed = xcalloc(rt->prog->nmaps ? rt->prog->nmaps : 1, sizeof(*c->printed));
 	rt->ev = c;
 	rt->rb = ring_buffer__new(bpf_map__fd(m), on_record, c, NULL);
 	if (!rt->rb) {
@@ -464,15 +525,16 @@ int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_e
 
 int events_drain(struct rt *rt, const struct sink_ops *sink)
 {
-	sigset_t block, old;
+	sigset_t old;
 	int n;
 
 	if (!rt->rb)
 		return 0;
-	rt_caller_signals(&block);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	rt->caller_mask = old;
+	rt_block_caller_signals(rt, &old);
 	rt->ev->watch_signals = true;
+	/* prints are deduplicated per drain (END may change the maps) */
+	for (size_t i = 0; i < rt->prog->nmaps; i++)
+		rt->ev->printed[i].valid = false;
 	if (rt_caller_signal_pending())
 		rt->skip_rest = true;
 	n = events_consume(rt, sink, 0);
@@ -511,6 +573,7 @@ void events_close(struct rt *rt)
 	if (c) {
 		arena_free(&c->scratch);
 		sb_free(&c->sb);
+		free(c->printed);
 		free(c);
 		rt->ev = NULL;
 	}

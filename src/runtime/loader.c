@@ -336,6 +336,21 @@ void rt_caller_signals(sigset_t *set)
 		sigaddset(set, sigs[i]);
 }
 
+/* Block them; *old is the mask to restore, rt->caller_mask becomes *old
+ * with them let in: the mask to wait with (and to run system() with),
+ * whether or not the caller had blocked them itself. */
+void rt_block_caller_signals(struct rt *rt, sigset_t *old)
+{
+	sigset_t block;
+
+	rt_caller_signals(&block);
+	sigprocmask(SIG_BLOCK, &block, old);
+	rt->caller_mask = *old;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&block, sig) == 1)
+			sigdelset(&rt->caller_mask, sig);
+}
+
 /* Has one of them arrived while blocked? */
 bool rt_caller_signal_pending(void)
 {
@@ -547,17 +562,23 @@ static int poll_wait(int epfd, int ms, const sigset_t *wait_mask)
  * A signal that lands while we consume records would only be seen at the
  * next wait's end: the signals a caller may catch are blocked for the
  * duration of the poll and let in atomically by epoll_pwait, so one that
- * arrived at any moment makes the next wait return EINTR at once.
+ * arrived at any moment makes the next wait return EINTR at once. The
+ * consume before the wait stops for one that is pending after every slow
+ * record (a print of a map, system(), cat()) and every 256 others
+ * (events.c), so Ctrl-C waits at most for the record being handled. A wait
+ * of 0 ms (records left over) does not return EINTR for a pending signal:
+ * one pending after a consume is let in here, before we return, so the
+ * caller's handler has run when it looks at its flags. A caller that
+ * blocks those signals itself around its look at the flags and this call
+ * closes the last window (a signal between the look and the wait).
  */
 int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 {
 	uint64_t deadline = rt_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
-	sigset_t block, old;
+	sigset_t old;
 	int err = 0;
 
-	rt_caller_signals(&block);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	rt->caller_mask = old;
+	rt_block_caller_signals(rt, &old);
 	for (;;) {
 		uint64_t now;
 		int wait_ms, epfd = rt->epfd, n;
@@ -572,6 +593,12 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 		child_read_output(rt, sink, RT_CHILD_SLICE_BYTES);
 		if (rt->signalled)
 			break;
+		if (rt_caller_signal_pending()) {
+			/* the handler runs now (the mask restored below
+			 * may keep it blocked: the caller's own) */
+			sigprocmask(SIG_SETMASK, &rt->caller_mask, NULL);
+			break;
+		}
 		if (rt->exit_requested || child_check_exited(rt)) {
 			/* what it wrote before it ended (bounded: a grandchild may
 			 * still be writing) */
@@ -596,10 +623,11 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 			if (rt->consume_bytes > rt->ring_bytes / 4)
 				wait_ms = wait_ms < 1 ? wait_ms : 1;
 		}
-		err = poll_wait(epfd, wait_ms, &old);
+		err = poll_wait(epfd, wait_ms, &rt->caller_mask);
 		if (err == -EINTR) {
-			/* a signal: let the caller look at its flags now */
-			events_consume(rt, sink, rt_now_ns() + RT_CONSUME_SLICE_NS);
+			/* a signal: let the caller look at its flags now (what
+			 * is left in the ring waits for the next poll, or the
+			 * drain at stop: a slow record here would delay it) */
 			err = 0;
 			break;
 		}

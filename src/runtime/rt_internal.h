@@ -66,7 +66,7 @@ struct rt {
 	size_t ring_bytes;    /* the ring buffer's size */
 	size_t consume_bytes; /* bytes the last events_consume took */
 	bool consume_more;    /* the last events_consume stopped on its budget */
-	sigset_t caller_mask; /* signal mask outside rt_poll: system() runs with it */
+	sigset_t caller_mask; /* the caller's mask, its signals let in: waits and system() use it */
 	uint64_t events_total;
 	uint64_t lost_total;     /* as last reported */
 	int stack_fd[2];         /* kstack, ustack trace maps, -1 when absent */
@@ -125,6 +125,9 @@ int special_run(struct rt *rt, struct bpf_program *prog, const char *what);
 
 /* loader.c: the signals a caller may catch to stop us (Ctrl-C and friends) */
 void rt_caller_signals(sigset_t *set);
+/* block them (*old: the mask to restore); rt->caller_mask = *old with them
+ * let in, for the waits and for system() */
+void rt_block_caller_signals(struct rt *rt, sigset_t *old);
 bool rt_caller_signal_pending(void);
 
 /* command.c: system(): run cmd with /bin/sh, its stdout appended to out.
@@ -142,7 +145,9 @@ int events_open(struct rt *rt);
  * Returns the records consumed, or -errno. */
 int events_consume(struct rt *rt, const struct sink_ops *sink, uint64_t budget_end_ns);
 /* everything, at stop: a caller's signal arriving meanwhile (blocked for
- * the drain) makes the rest be skipped, counted in rt->skipped */
+ * the drain) makes the rest be skipped, counted in rt->skipped; after a
+ * stop on a signal (rt->interrupted), so are prints of a map that would
+ * repeat one this drain made (the probes are detached) */
 int events_drain(struct rt *rt, const struct sink_ops *sink);
 void events_check_lost(struct rt *rt, const struct sink_ops *sink);
 void events_close(struct rt *rt);

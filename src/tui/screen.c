@@ -8,8 +8,11 @@
  * atexit hook for exit() anywhere, and handlers for fatal signals that
  * restore it before the default action runs. SIGINT/SIGTERM/SIGHUP/SIGQUIT
  * get a handler that only records the signal when nobody else (main.c)
- * handles them already. This is the TUI's one piece of global state: signal
- * handlers and atexit cannot take a context.
+ * handles them already. While the screen is open they are blocked, and let
+ * in only by the wait (ppoll): one that comes while the loop reads records
+ * or draws ends the next wait at once instead of being handled just before
+ * it, unseen until its timeout. This is the TUI's one piece of global
+ * state: signal handlers and atexit cannot take a context.
  */
 #define _GNU_SOURCE
 #include "tui.h"
@@ -31,6 +34,8 @@ struct screen {
 	struct sigaction old_stop[4];
 	bool stop_installed[4];
 	struct sigaction old_fatal[5];
+	sigset_t old_mask;  /* restored by screen_close */
+	sigset_t wait_mask; /* old_mask with the stop signals let in */
 };
 
 static volatile sig_atomic_t screen_active;
@@ -124,6 +129,14 @@ int screen_open(struct screen **out)
 		start_color();
 		use_default_colors();
 	}
+	sigset_t stop;
+	sigemptyset(&stop);
+	for (int i = 0; i < 4; i++)
+		sigaddset(&stop, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &stop, &s->old_mask);
+	s->wait_mask = s->old_mask;
+	for (int i = 0; i < 4; i++)
+		sigdelset(&s->wait_mask, stop_signals[i]);
 	*out = s;
 	return 0;
 }
@@ -133,6 +146,7 @@ void screen_close(struct screen *s)
 	if (!s)
 		return;
 	restore_terminal();
+	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
 	restore_stop_signals(s);
 	for (int i = 0; i < 5; i++)
 		sigaction(fatal_signals[i], &s->old_fatal[i], NULL);
@@ -261,7 +275,8 @@ int screen_wait(struct screen *s, int extra_fd, int timeout_ms)
 	struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
 				{.fd = extra_fd, .events = POLLIN}};
 
-	(void)s;
-	int r = poll(fds, extra_fd >= 0 ? 2 : 1, timeout_ms);
+	struct timespec ts = {.tv_sec = timeout_ms / 1000,
+			      .tv_nsec = (long)(timeout_ms % 1000) * 1000000L};
+	int r = ppoll(fds, extra_fd >= 0 ? 2 : 1, timeout_ms < 0 ? NULL : &ts, &s->wait_mask);
 	return r < 0 && errno == EINTR ? 1 : r;
 }
