@@ -92,7 +92,8 @@ const char *sema_kprobe_fallback(struct sema *s, const struct attach_point *ap, 
 				 bool uses_override);
 bool sema_kprobe_mode_fentry(struct sema *s); /* no kprobes, fentry works */
 /* func is a BTF function: its parameter count and whether it returns void */
-bool sema_fentry_func(struct sema *s, const char *func, int *nargs, bool *ret_void);
+bool sema_fentry_func(struct sema *s, const char *module, const char *func, int *nargs,
+		      bool *ret_void);
 void sema_note(struct sema *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* sema_types.c */
@@ -135,9 +136,12 @@ bool sema_ident_const(struct sema *s, struct node *n);
 
 /* sema_probes.c */
 void sema_expand_probes(struct sema *s);
-/* sema_kcheck.c: kprobe module parts, banned kretprobes (see the file) */
+/* sema_kcheck.c: kprobe module parts, banned kretprobes, fentry functions
+ * (see the file) */
 void sema_check_kprobe_modules(struct sema *s);
 void sema_check_banned(struct sema *s);
+/* fentry:[module:]func names a function of that BTF (else a located error) */
+bool sema_check_kfunc(struct sema *s, const struct attach_point *ap);
 bool sema_kind_is(const struct sema *s, enum probe_kind k);
 struct node *sema_copy_node(struct sema *s, const struct node *n);
 

@@ -81,6 +81,13 @@ bool sema_is_perf_kind(enum probe_kind k)
 	return k == PK_PROFILE || k == PK_INTERVAL || k == PK_SOFTWARE || k == PK_HARDWARE;
 }
 
+/* The module part of fentry:module:func (its BTF types args and retval),
+ * not fentry:bpf:id:prog's */
+static const char *kfunc_module(const struct bt_probe *bp)
+{
+	return bp->ns ? NULL : bp->target;
+}
+
 static const struct type *fn_args(struct sema *s, struct node *n)
 {
 	enum probe_kind k = fn_kind(s);
@@ -91,7 +98,9 @@ static const struct type *fn_args(struct sema *s, struct node *n)
 		struct bt_probe *bp = s->probes.items[s->fn->probe_lo];
 		const struct type *ret = NULL;
 		const struct type *proto =
-			sema_btf(s) ? kbtf_func_proto(s->kb, s->a, bp->func, &ret) : NULL;
+			sema_btf(s)
+				? kbtf_mod_func_proto(s->kb, s->a, kfunc_module(bp), bp->func, &ret)
+				: NULL;
 		if (!proto) {
 			sema_err(s, n->span, "No BTF found for %s", bp->func);
 			return &t_none;
@@ -179,7 +188,9 @@ void sema_builtin(struct sema *s, struct node *n)
 			struct bt_probe *bp = s->probes.items[s->fn->probe_lo];
 			const struct type *ret = NULL;
 			const struct type *proto =
-				sema_btf(s) ? kbtf_func_proto(s->kb, s->a, bp->func, &ret) : NULL;
+				sema_btf(s) ? kbtf_mod_func_proto(s->kb, s->a, kfunc_module(bp),
+								  bp->func, &ret)
+					    : NULL;
 			/* codegen finds retval after the arguments: it needs their count */
 			if (proto && !s->fn->args)
 				s->fn->args = proto;

@@ -9,9 +9,19 @@
  * kretprobes on the spinlock functions the kretprobe machinery itself
  * takes would lock the machine up: bpftrace refuses them with its
  * "can't be used" line, even when a wildcard expands to them.
+ *
+ * fentry:[module:]func needs func in the BTF of vmlinux or of that module
+ * (/sys/kernel/btf/<module>, a loaded module's split BTF): otherwise the
+ * attach point gets bpftrace's "No BTF found for func" at its span, with
+ * what was missing. libbpf 1.1 (bpf_program__set_attach_target, or a
+ * "fentry/func" section) looks a name up in vmlinux first, then in the
+ * modules: a module function that vmlinux also has could not be attached
+ * in its module, so that is refused too.
  */
 #define _GNU_SOURCE
 #include "sema.h"
+
+#include "../runtime/runtime.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -58,6 +68,38 @@ void sema_check_kprobe_modules(struct sema *s)
 				 probe_kind_name(ap->kind), ap->target);
 		}
 	}
+}
+
+bool sema_check_kfunc(struct sema *s, const struct attach_point *ap)
+{
+	const char *mod = ap->target && *ap->target ? ap->target : NULL;
+	const char *found = NULL, *first = NULL;
+	int err;
+
+	/* fentry:bpf:[id:]prog is a BPF program; without BTF the load says */
+	if (ap->ns || (mod && !strcmp(mod, "bpf")) || !sema_btf(s))
+		return true;
+	err = kbtf_func_module(s->kb, mod, ap->func, &found);
+	if (err == -ENOENT) {
+		diag_err(s->d, ap->span,
+			 "No BTF found for %s: '%s' is not a loaded kernel module with BTF "
+			 "(/sys/kernel/btf/%s)",
+			 ap->func, mod, mod);
+		return false;
+	}
+	if (err) {
+		diag_err(s->d, ap->span, "No BTF found for %s%s%s", ap->func, mod ? " in " : "",
+			 mod ? mod : "");
+		return false;
+	}
+	if (mod && strcmp(found, "vmlinux") &&
+	    !kbtf_func_module(s->kb, "vmlinux", ap->func, &first)) {
+		diag_err(s->d, ap->span,
+			 "%s: vmlinux has a function %s too, which libbpf would attach to instead",
+			 ap->raw, ap->func);
+		return false;
+	}
+	return true;
 }
 
 void sema_check_banned(struct sema *s)

@@ -56,10 +56,12 @@ bool sema_kprobe_mode_fentry(struct sema *s)
 	return kprobe_mode(s) == KPROBE_MODE_FENTRY;
 }
 
-bool sema_fentry_func(struct sema *s, const char *func, int *nargs, bool *ret_void)
+bool sema_fentry_func(struct sema *s, const char *module, const char *func, int *nargs,
+		      bool *ret_void)
 {
 	const struct type *ret = NULL;
-	const struct type *proto = sema_btf(s) ? kbtf_func_proto(s->kb, s->a, func, &ret) : NULL;
+	const struct type *proto =
+		sema_btf(s) ? kbtf_mod_func_proto(s->kb, s->a, module, func, &ret) : NULL;
 
 	if (!proto)
 		return false;

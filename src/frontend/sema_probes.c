@@ -323,35 +323,72 @@ static bool expand_usdt(struct sema *s, const struct attach_point *ap)
 	return s->probes.len > before;
 }
 
+/* The candidates of a kernel function wildcard whose module part is given
+ * (kprobe:mod*:f*, fentry:mod:*): "module:func" entries, xmalloc'd, from
+ * available_filter_functions for kprobes when readable, else from BTF. */
+static void kfunc_candidates_mod(struct sema *s, const struct attach_point *ap, bool kprobe,
+				 struct vec *out)
+{
+	if (!sema_btf(s))
+		return;
+	if (kprobe && kbtf_traceable_funcs_mod(s->kb, ap->target, out) > 0)
+		return;
+	kbtf_list_funcs_mod(s->kb, 0, out);
+}
+
 /* Kernel function wildcards: fentry/fexit against BTF; kprobes against
  * available_filter_functions ("name" or "name [module]") when readable,
- * else BTF; kprobes run as fentry (btf_only) keep the functions BTF has. */
+ * else BTF; kprobes run as fentry (btf_only) keep the functions BTF has;
+ * functions ftrace cannot trace are left out when that list is readable.
+ * With a module part (which may be a glob too) each match names its
+ * module: bt_probe.target, and the probe's name kind:module:func. */
 static bool expand_kfunc(struct sema *s, const struct attach_point *ap, bool btf_only)
 {
 	struct vec funcs = {0};
 	struct attach_point one = *ap;
 	size_t before = s->probes.len;
 	bool kprobe = ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE;
+	bool by_mod = ap->target && *ap->target;
 
-	if (sema_btf(s) && (!kprobe || kbtf_traceable_funcs(s->kb, &funcs) < 0 || !funcs.len))
+	if (by_mod)
+		kfunc_candidates_mod(s, ap, kprobe, &funcs);
+	else if (sema_btf(s) && (!kprobe || kbtf_traceable_funcs(s->kb, &funcs) < 0 || !funcs.len))
 		kbtf_list_funcs(s->kb, &funcs);
 	vec_foreach(&funcs, i) {
 		const char *f = funcs.items[i];
-		size_t len = strcspn(f, " \t");
-		char *name = arena_strndup(s->a, f, len);
+		const char *colon = by_mod ? strchr(f, ':') : NULL;
+		const char *fn = colon ? colon + 1 : f;
+		char *mod = colon ? arena_strndup(s->a, f, (size_t)(colon - f)) : NULL;
+		char *name = arena_strndup(s->a, fn, strcspn(fn, " \t"));
 		bool dup = false;
 
+		if (by_mod && (!mod || !glob_match(ap->target, mod)))
+			continue;
 		if (!glob_match(ap->func, name))
 			continue;
-		if (btf_only && !sema_fentry_func(s, name, NULL, NULL))
+		/* as bpftrace: what ftrace cannot trace (__init functions, gone
+		 * once the module is loaded; notrace) is no match */
+		if (s->kb && kbtf_traceable(s->kb, name) == 0)
 			continue;
-		for (size_t k = before; k < s->probes.len && !dup; k++)
-			dup = !strcmp(((struct bt_probe *)s->probes.items[k])->func, name);
+		if (btf_only && !sema_fentry_func(s, mod, name, NULL, NULL))
+			continue;
+		for (size_t k = before; k < s->probes.len && !dup; k++) {
+			const struct bt_probe *bp = s->probes.items[k];
+
+			dup = !strcmp(bp->func, name) &&
+			      (!mod || (bp->target && !strcmp(bp->target, mod)));
+		}
 		if (dup)
 			continue;
 		one.func = name;
-		probe_new(s, &one, arena_printf(s->a, "%s:%s", probe_kind_name(ap->kind), name));
+		one.target = mod;
+		probe_new(s, &one,
+			  mod ? arena_printf(s->a, "%s:%s:%s", probe_kind_name(ap->kind), mod, name)
+			      : arena_printf(s->a, "%s:%s", probe_kind_name(ap->kind), name));
 	}
+	if (by_mod)
+		vec_foreach(&funcs, i)
+			free(funcs.items[i]);
 	vec_free(&funcs);
 	if (s->probes.len == before) {
 		diag_err(s->d, ap->span, "No probes matched %s", ap->raw);
@@ -376,7 +413,8 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 		no_fentry = sema_kprobe_fallback(s, ap, u->regs, u->override);
 		if (!no_fentry && sema_kprobe_mode_fentry(s)) {
 			fentry = true;
-			if (!ap->has_wildcard && !sema_fentry_func(s, ap->func, NULL, NULL)) {
+			if (!ap->has_wildcard &&
+			    !sema_fentry_func(s, ap->target, ap->func, NULL, NULL)) {
 				no_fentry = "it cannot run as fentry: its function is not in the "
 					    "kernel's BTF";
 				fentry = false;
@@ -428,6 +466,8 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 			return;
 		per_target = u->probe || u->args || fentry;
 	} else {
+		if ((ap->kind == PK_FENTRY || ap->kind == PK_FEXIT) && !sema_check_kfunc(s, ap))
+			return;
 		probe_new(s, ap, full_name(s, ap));
 	}
 	size_t last = s->probes.len;
@@ -438,8 +478,9 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 		bp->no_fentry = no_fentry;
 	}
 	if (kprobe && fentry && last > first) {
-		const char *as = arena_printf(s->a, "%s:%s",
-					      ap->kind == PK_KPROBE ? "fentry" : "fexit", ap->func);
+		const char *as =
+			arena_printf(s->a, "%s:%s%s%s", ap->kind == PK_KPROBE ? "fentry" : "fexit",
+				     ap->target ? ap->target : "", ap->target ? ":" : "", ap->func);
 		if (ap->has_wildcard)
 			sema_note(s,
 				  "%s runs as %s (this kernel has no kprobes; fentry works): %zu "
@@ -474,7 +515,7 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 			fn->args = tp_args(s, bp0->target, bp0->func, ap->span);
 		if (kprobe && fentry) {
 			fn->as_fentry = true;
-			sema_fentry_func(s, bp0->func, &fn->nargs, &fn->ret_void);
+			sema_fentry_func(s, bp0->target, bp0->func, &fn->nargs, &fn->ret_void);
 		}
 		vec_push(fns, fn);
 	}

@@ -52,6 +52,12 @@ int kprobe_check(struct rt *rt)
 	return 0;
 }
 
+/* kprobe:module:func names a module ("vmlinux" is the kernel itself) */
+static bool in_module(const struct bt_probe *p)
+{
+	return p->target && *p->target && strcmp(p->target, "vmlinux");
+}
+
 /* Probes i.. sharing one kprobe program that kprobe_multi can attach at
  * once: plain functions of vmlinux (no offset, no module). */
 static size_t multi_group(const struct bt_program *prog, size_t i)
@@ -60,7 +66,7 @@ static size_t multi_group(const struct bt_program *prog, size_t i)
 	size_t j = i;
 
 	while (j < prog->nprobes && is_kprobe(&prog->probes[j]) && !prog->probes[j].as_fentry &&
-	       !prog->probes[j].offset && !(prog->probes[j].target && *prog->probes[j].target) &&
+	       !prog->probes[j].offset && !in_module(&prog->probes[j]) &&
 	       !strcmp(prog->probes[j].prog_name, p->prog_name))
 		j++;
 	return j - i;
@@ -145,14 +151,19 @@ int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *p
 		return attach_multi(rt, p, rt->kmulti[i], prog);
 	}
 	/* libbpf takes "module:func" for module functions */
-	if (p->target && *p->target)
+	if (in_module(p))
 		snprintf(func, sizeof(func), "%s:%s", p->target, p->func);
 	else
 		snprintf(func, sizeof(func), "%s", p->func);
 	link = bpf_program__attach_kprobe_opts(prog, func, &opts);
 	if (!link) {
 		err = -errno;
-		if (err == -ENOENT || err == -EINVAL)
+		if (err == -EILSEQ) /* the kernel's word for a kprobe inside an instruction */
+			fprintf(stderr,
+				"ERROR: %s: Possible attachment attempt in the middle of an "
+				"instruction, try a different offset.\n",
+				p->name);
+		else if (err == -ENOENT || err == -EINVAL)
 			fprintf(stderr,
 				"ERROR: %s: cannot probe %s: no such function, or it is "
 				"inlined or blacklisted; tracetop -l 'kprobe:*' lists "

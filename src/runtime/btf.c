@@ -2,8 +2,9 @@
  * btf.c - kernel types from BTF, as bt.h types, for sema and for -lv.
  *
  * struct kbtf owns vmlinux BTF (loaded once by kbtf_open) and, on demand,
- * the split BTF of kernel modules under /sys/kernel/btf/ (only when a name
- * is not found in vmlinux). A type id handed out in struct type.btf_id is
+ * the split BTF of kernel modules under /sys/kernel/btf/ (when a name is
+ * not found in vmlinux, or a module is named: fentry:module:func looks in
+ * that module's own types only). A type id handed out in struct type.btf_id is
  * (module index + 1) << 32 | id for module types, the plain id for vmlinux.
  *
  * Conversion is lazy: a record is converted with its fields, but records
@@ -14,11 +15,11 @@
  *
  * It also answers which functions exist (FUNC entries), which raw
  * tracepoints exist (btf_trace_<name> typedefs), whether a function is
- * traceable (available_filter_functions, when readable) and prints BTF
- * types as C text for `-lv`.
+ * traceable (available_filter_functions through ffuncs.c), a kernel
+ * enumerator's value (kenums.c) and prints BTF types as C text for `-lv`.
  */
 #define _GNU_SOURCE
-#include "runtime.h"
+#include "rt_internal.h"
 
 #include <bpf/btf.h>
 #include <dirent.h>
@@ -42,19 +43,10 @@ struct kbtf {
 	struct arena *cache_arena;
 	const struct type **cache;
 	uint32_t ncache;
-	/* available_filter_functions, sorted; loaded on first question */
-	char *aff_text;
-	struct vec aff;
-	int aff_err; /* 0 = not loaded yet, 1 = loaded, -errno = unreadable */
-	/* vmlinux enumerators sorted by name; built on first question */
-	struct kbtf_enumerator *enums;
-	size_t nenums;
-	bool enums_built;
-};
-
-struct kbtf_enumerator {
-	const char *name; /* into vmlinux BTF */
-	int64_t value;
+	/* available_filter_functions (ffuncs.c), read on first question */
+	struct ffuncs *ff;
+	/* vmlinux enumerators (kenums.c), indexed on first question */
+	struct kenums *en;
 };
 
 struct kbtf *kbtf_open(void)
@@ -80,9 +72,8 @@ void kbtf_close(struct kbtf *kb)
 	free(kb->mods);
 	btf__free(kb->vmlinux);
 	free(kb->cache);
-	free(kb->aff_text);
-	vec_free(&kb->aff);
-	free(kb->enums);
+	ffuncs_free(kb->ff);
+	kenums_free(kb->en);
 	free(kb);
 }
 
@@ -375,8 +366,29 @@ const struct type *kbtf_type_by_id(struct kbtf *kb, struct arena *a, int64_t btf
 	return convert(kb, a, r, id, true);
 }
 
-static bool find_func(struct kbtf *kb, const char *func, struct bref *r, uint32_t *proto)
+/* Index of the module named name in kb->mods, or -1. */
+static int module_index(struct kbtf *kb, const char *name)
 {
+	load_modules(kb);
+	for (int m = 0; m < kb->nmods; m++)
+		if (!strcmp(kb->mods[m].name, name))
+			return m;
+	return -1;
+}
+
+/* FUNC func in vmlinux, then in the modules; module (fentry:module:func)
+ * narrows the search to "vmlinux" or one module's own part of its split
+ * BTF. -ENOENT: no BTF for that module; -ESRCH: no such function. */
+static int find_func(struct kbtf *kb, const char *module, const char *func, struct bref *r,
+		     uint32_t *proto)
+{
+	int only = -2; /* -2: any, -1: vmlinux, m: kb->mods[m] */
+
+	if (module && *module) {
+		only = strcmp(module, "vmlinux") ? module_index(kb, module) : -1;
+		if (only == -1 && strcmp(module, "vmlinux"))
+			return -ENOENT;
+	}
 	for (int pass = 0; pass < 2; pass++) {
 		int n = pass ? kb->nmods : 1;
 
@@ -384,16 +396,21 @@ static bool find_func(struct kbtf *kb, const char *func, struct bref *r, uint32_
 			load_modules(kb);
 		for (int m = 0; m < n; m++) {
 			const struct btf *b = pass ? kb->mods[m].btf : kb->vmlinux;
-			int32_t id = btf__find_by_name_kind(b, func, BTF_KIND_FUNC);
+			int mi = pass ? m : -1;
+			int32_t id;
 
-			if (id > 0) {
-				*r = (struct bref){b, pass ? m : -1};
+			if (only != -2 && only != mi)
+				continue;
+			id = btf__find_by_name_kind(b, func, BTF_KIND_FUNC);
+			/* a module's split BTF also answers with vmlinux's ids */
+			if (id > 0 && (!pass || (uint32_t)id >= btf__type_cnt(kb->vmlinux))) {
+				*r = (struct bref){b, mi};
 				*proto = btf__type_by_id(b, id)->type;
-				return true;
+				return 0;
 			}
 		}
 	}
-	return false;
+	return -ESRCH;
 }
 
 /* Parameters of a FUNC_PROTO as a record of 8-byte slots; skip the first
@@ -435,14 +452,34 @@ static const struct type *proto_record(struct kbtf *kb, struct arena *a, struct 
 const struct type *kbtf_func_proto(struct kbtf *kb, struct arena *a, const char *func,
 				   const struct type **ret)
 {
+	return kbtf_mod_func_proto(kb, a, NULL, func, ret);
+}
+
+const struct type *kbtf_mod_func_proto(struct kbtf *kb, struct arena *a, const char *module,
+				       const char *func, const struct type **ret)
+{
 	struct bref r;
 	uint32_t proto;
 
 	if (ret)
 		*ret = NULL;
-	if (!kb || !find_func(kb, func, &r, &proto))
+	if (!kb || find_func(kb, module, func, &r, &proto))
 		return NULL;
 	return proto_record(kb, a, r, proto, 0, ret);
+}
+
+int kbtf_func_module(struct kbtf *kb, const char *module, const char *func, const char **found)
+{
+	struct bref r;
+	uint32_t proto;
+	int err;
+
+	if (!kb)
+		return -ENOENT;
+	err = find_func(kb, module, func, &r, &proto);
+	if (!err && found)
+		*found = r.mod < 0 ? "vmlinux" : kb->mods[r.mod].name;
+	return err;
 }
 
 /* btf_trace_<tp> is a typedef of a pointer to the raw tracepoint's proto;
@@ -450,7 +487,7 @@ const struct type *kbtf_func_proto(struct kbtf *kb, struct arena *a, const char 
 static bool find_raw_tp(struct kbtf *kb, const char *tp, struct bref *r, uint32_t *proto)
 {
 	char *name = xasprintf("__bpf_trace_%s", tp);
-	bool ok = find_func(kb, name, r, proto);
+	bool ok = !find_func(kb, NULL, name, r, proto);
 
 	free(name);
 	if (ok)
@@ -584,55 +621,31 @@ bool kbtf_has_struct(struct kbtf *kb, const char *name)
 	return kb && btf__find_by_name_kind(kb->vmlinux, name, BTF_KIND_STRUCT) > 0;
 }
 
-static int load_aff(struct kbtf *kb)
-{
-	const char *root = tracefs_path();
-	char *path, *line, *save = NULL;
-	int err;
-
-	if (kb->aff_err)
-		return kb->aff_err < 0 ? kb->aff_err : 0;
-	if (!root) {
-		kb->aff_err = -ENOENT;
-		return kb->aff_err;
-	}
-	path = xasprintf("%s/available_filter_functions", root);
-	err = tracefs_read_file(path, &kb->aff_text, NULL);
-	free(path);
-	if (err) {
-		kb->aff_err = err;
-		return err;
-	}
-	/* lines: "vfs_read" or "nfs_open [nfs]" */
-	for (line = strtok_r(kb->aff_text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		line[strcspn(line, " \t")] = '\0';
-		vec_push(&kb->aff, line);
-	}
-	qsort(kb->aff.items, kb->aff.len, sizeof(void *), cmp_str);
-	kb->aff_err = 1;
-	return 0;
-}
-
 int kbtf_traceable(struct kbtf *kb, const char *func)
 {
-	int err = kb ? load_aff(kb) : -ENOENT;
-
-	if (err)
-		return err;
-	return bsearch(&func, kb->aff.items, kb->aff.len, sizeof(void *), cmp_str) != NULL;
+	if (!kb)
+		return -ENOENT;
+	if (!kb->ff)
+		kb->ff = ffuncs_load();
+	return ffuncs_has(kb->ff, func);
 }
 
 int kbtf_traceable_funcs(struct kbtf *kb, struct vec *out)
 {
-	int err = kb ? load_aff(kb) : -ENOENT;
-	size_t w = out->len;
+	if (!kb)
+		return -ENOENT;
+	if (!kb->ff)
+		kb->ff = ffuncs_load();
+	return ffuncs_list(kb->ff, out);
+}
 
-	if (err)
-		return err;
-	for (size_t i = 0; i < kb->aff.len; i++)
-		if (!i || strcmp(kb->aff.items[i - 1], kb->aff.items[i]))
-			vec_push(out, kb->aff.items[i]);
-	return (int)(out->len - w);
+int kbtf_traceable_funcs_mod(struct kbtf *kb, const char *mglob, struct vec *out)
+{
+	if (!kb)
+		return -ENOENT;
+	if (!kb->ff)
+		kb->ff = ffuncs_load();
+	return ffuncs_list_mod(kb->ff, mglob, out);
 }
 
 /* C text of a type for -lv: "struct file *", "const char *", "size_t". */
@@ -688,7 +701,8 @@ static void cstr(const struct btf *b, uint32_t id, struct strbuf *sb)
 	}
 }
 
-/* Argument lines of a function or raw tracepoint for -lv: "struct file * file".
+/* Argument lines of a function ("func" or "module:func") or raw tracepoint
+ * for -lv: "struct file * file".
  * Pushes xmalloc'd strings; the last one is the return value ("ssize_t
  * retval") for functions with one. Returns the count or -ENOENT. */
 int kbtf_arg_lines(struct kbtf *kb, const char *name, bool raw_tp, struct vec *out)
@@ -701,8 +715,18 @@ int kbtf_arg_lines(struct kbtf *kb, const char *name, bool raw_tp, struct vec *o
 
 	if (!kb)
 		return -ENOENT;
-	if (raw_tp ? !find_raw_tp(kb, name, &r, &proto) : !find_func(kb, name, &r, &proto))
-		return -ENOENT;
+	if (raw_tp) {
+		if (!find_raw_tp(kb, name, &r, &proto))
+			return -ENOENT;
+	} else {
+		const char *colon = strchr(name, ':');
+		char *mod = colon ? strndup(name, (size_t)(colon - name)) : NULL;
+		int err = find_func(kb, mod, colon ? colon + 1 : name, &r, &proto);
+
+		free(mod);
+		if (err)
+			return -ENOENT;
+	}
 	p = btf__type_by_id(r.btf, proto);
 	if (!p || !btf_is_func_proto(p))
 		return -ENOENT;
@@ -733,65 +757,11 @@ int kbtf_arg_lines(struct kbtf *kb, const char *name, bool raw_tp, struct vec *o
 	return added;
 }
 
-static int cmp_enumerator(const void *a, const void *b)
-{
-	return strcmp(((const struct kbtf_enumerator *)a)->name,
-		      ((const struct kbtf_enumerator *)b)->name);
-}
-
-static void build_enums(struct kbtf *kb)
-{
-	const struct btf *b = kb->vmlinux;
-	uint32_t cnt = btf__type_cnt(b);
-	size_t cap = 0;
-
-	kb->enums_built = true;
-	for (uint32_t id = 1; id < cnt; id++) {
-		const struct btf_type *t = btf__type_by_id(b, id);
-		int n = btf_vlen(t);
-
-		if (!btf_is_any_enum(t))
-			continue;
-		for (int i = 0; i < n; i++) {
-			struct kbtf_enumerator e;
-
-			if (btf_is_enum(t)) {
-				const struct btf_enum *en = btf_enum(t) + i;
-
-				e.name = btf__name_by_offset(b, en->name_off);
-				/* kflag: signed values; else the u32 bits as unsigned */
-				e.value = btf_kflag(t) ? (int64_t)en->val
-						       : (int64_t)(uint32_t)en->val;
-			} else {
-				const struct btf_enum64 *en = btf_enum64(t) + i;
-
-				e.name = btf__name_by_offset(b, en->name_off);
-				e.value = (int64_t)btf_enum64_value(en);
-			}
-			if (!e.name || !*e.name)
-				continue;
-			if (kb->nenums == cap) {
-				cap = cap ? 2 * cap : 4096;
-				kb->enums = xrealloc(kb->enums, cap * sizeof(*kb->enums));
-			}
-			kb->enums[kb->nenums++] = e;
-		}
-	}
-	if (kb->nenums)
-		qsort(kb->enums, kb->nenums, sizeof(*kb->enums), cmp_enumerator);
-}
-
 bool kbtf_enum_value(struct kbtf *kb, const char *name, int64_t *value)
 {
-	struct kbtf_enumerator key = {.name = name}, *e;
-
 	if (!kb || !name)
 		return false;
-	if (!kb->enums_built)
-		build_enums(kb);
-	e = kb->nenums ? bsearch(&key, kb->enums, kb->nenums, sizeof(key), cmp_enumerator) : NULL;
-	if (!e)
-		return false;
-	*value = e->value;
-	return true;
+	if (!kb->en)
+		kb->en = kenums_build(kb->vmlinux);
+	return kenums_value(kb->en, name, value);
 }

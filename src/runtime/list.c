@@ -236,7 +236,8 @@ static int list_kfunc(struct lister *l, const struct provider_ent *p, const char
 		if (glob_match(mglob, mod) && glob_match(fglob, fn) && !strstr(fn, ".part.") &&
 		    (!filter || kbtf_traceable(kb, fn) == 1)) {
 			fprintf(l->out, "%s:%s:%s\n", p->name, mod, fn);
-			if (l->verbose && kbtf_arg_lines(kb, fn, false, &lines) > 0)
+			fn[-1] = ':'; /* the module's own prototype */
+			if (l->verbose && kbtf_arg_lines(kb, mod, false, &lines) > 0)
 				print_args(l, &lines);
 		}
 		free(mod);

@@ -184,4 +184,24 @@ bool child_check_exited(struct rt *rt); /* non-blocking */
 size_t child_read_output(struct rt *rt, const struct sink_ops *sink, size_t budget);
 void child_cleanup(struct rt *rt);
 
+/* ffuncs.c: available_filter_functions, what ftrace (so kprobes and
+ * fentry) can trace, for btf.c. ffuncs_load never fails: an unreadable
+ * file makes every question answer its -errno. */
+struct ffuncs;
+struct ffuncs *ffuncs_load(void);
+void ffuncs_free(struct ffuncs *ff);
+int ffuncs_has(const struct ffuncs *ff, const char *func); /* 1, 0 or -errno */
+/* every name once (pointers into ff); the count or -errno */
+int ffuncs_list(const struct ffuncs *ff, struct vec *out);
+/* "module:func" (xmalloc'd) of the modules matching mglob, "vmlinux" for
+ * the kernel's own functions; the count or -errno */
+int ffuncs_list_mod(const struct ffuncs *ff, const char *mglob, struct vec *out);
+
+/* kenums.c: vmlinux's enumerators by name, for btf.c's kbtf_enum_value */
+struct btf;
+struct kenums;
+struct kenums *kenums_build(const struct btf *vmlinux);
+void kenums_free(struct kenums *ke);
+bool kenums_value(const struct kenums *ke, const char *name, int64_t *value);
+
 #endif

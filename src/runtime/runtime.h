@@ -139,6 +139,15 @@ const struct type *kbtf_type_by_id(struct kbtf *kb, struct arena *a, int64_t btf
  * *ret is the return type (NULL for void). NULL if no such function. */
 const struct type *kbtf_func_proto(struct kbtf *kb, struct arena *a, const char *func,
 				   const struct type **ret);
+/* The same for fentry:module:func: module NULL or "" looks in vmlinux,
+ * then in every module; "vmlinux" or a module's name only there (the
+ * module's own part of its split BTF, /sys/kernel/btf/<module>). */
+const struct type *kbtf_mod_func_proto(struct kbtf *kb, struct arena *a, const char *module,
+				       const char *func, const struct type **ret);
+/* Where that lookup finds func: 0 and *found = "vmlinux" or the module's
+ * name (valid until kbtf_close); -ENOENT when module has no BTF (not
+ * loaded, or no such module), -ESRCH when it has no such function. */
+int kbtf_func_module(struct kbtf *kb, const char *module, const char *func, const char **found);
 /* btf.c, more: raw tracepoint args (btf_trace_<tp>, without the hidden
  * __data) as the same kind of record as kbtf_func_proto; NULL if none. */
 const struct type *kbtf_raw_tp_proto(struct kbtf *kb, struct arena *a, const char *tp);
@@ -153,6 +162,9 @@ bool kbtf_has_struct(struct kbtf *kb, const char *name);
  * -EPERM without kprobes); the _funcs variant pushes every name (into kb). */
 int kbtf_traceable(struct kbtf *kb, const char *func);
 int kbtf_traceable_funcs(struct kbtf *kb, struct vec *out);
+/* "module:func" (xmalloc'd, caller frees) of the traceable functions of
+ * the modules matching mglob ("vmlinux": every name of the file) */
+int kbtf_traceable_funcs_mod(struct kbtf *kb, const char *mglob, struct vec *out);
 /* -lv lines "struct file * file", ..., "ssize_t retval" (xmalloc'd) */
 int kbtf_arg_lines(struct kbtf *kb, const char *name, bool raw_tp, struct vec *out);
 /* a kernel enumerator's value by name ("TCP_ESTABLISHED" -> 1), from the

@@ -24,20 +24,26 @@
  *   threads N             N threads, each does 1 getppid(), all joined
  *   info FILE             write "pid=P ppid=Q comm=C" to FILE
  *   spin MS               burn CPU for MS milliseconds (no system calls)
+ *   udp ADDR SIZE N       N sendto()s of SIZE bytes to the IPv4 ADDR, port 9
+ *                         (the VM tier's dummy network device: each is one
+ *                         packet through the dummy module's dummy_xmit)
  *   structs N             N calls of tt_structs(&data, &ptr_to_data, 7): C data
  *                         for uprobes on script structs (arrays of arrays and of
  *                         pointers, uint8_t arrays, nested structs, unions,
  *                         bitfields, a pointer to a pointer); see tt_data below
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -86,6 +92,24 @@ static void do_write(const char *path, const char *data, long size, long n)
 		if (write(fd, data, size) < 0)
 			fprintf(stderr, "ttload: write: %s\n", strerror(errno));
 	close(fd);
+}
+
+static void do_udp(const char *addr, long size, long n)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9)};
+	char *buf = calloc(1, size ? size : 1);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || inet_pton(AF_INET, addr, &to.sin_addr) != 1) {
+		fprintf(stderr, "ttload: udp %s: %s\n", addr,
+			fd < 0 ? strerror(errno) : "bad address");
+		exit(1);
+	}
+	for (long i = 0; i < n; i++)
+		if (sendto(fd, buf, size, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+			fprintf(stderr, "ttload: sendto: %s\n", strerror(errno));
+	close(fd);
+	free(buf);
 }
 
 static void *thread_main(void *arg)
@@ -225,7 +249,7 @@ static int step_arity(const char *s)
 		{"getppid", 1}, {"getpgid", 2},	  {"read", 3},	{"write", 3},
 		{"writestr", 3}, {"open", 2},	  {"close", 2}, {"lseek", 3},
 		{"nanosleep", 2}, {"sleepms", 1}, {"fork", 1},	{"threads", 1},
-		{"info", 1},	 {"spin", 1}, {"structs", 1},
+		{"info", 1},	 {"spin", 1}, {"structs", 1}, {"udp", 3},
 	};
 
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
@@ -292,6 +316,8 @@ static void run_step(char **a)
 		do_spin(arg_num(a[1]));
 	} else if (!strcmp(s, "structs")) {
 		do_structs(arg_num(a[1]));
+	} else if (!strcmp(s, "udp")) {
+		do_udp(a[1], arg_num(a[2]), arg_num(a[3]));
 	}
 }
 

@@ -19,6 +19,7 @@ mkdir -p "$out"
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 
 objs="build/runtime/list.o build/runtime/tracefs.o build/runtime/glob.o build/runtime/btf.o
+      build/runtime/ffuncs.o build/runtime/kenums.o
       build/runtime/symbols.o build/runtime/elfsyms.o"
 base=""
 for src in src/base/*.c; do o=build/${src#src/}; base="$base ${o%.c}.o"; done
