@@ -561,7 +561,8 @@ static void list_names(struct kbtf *kb, bool raw_tps, struct vec *out)
 			vec_push(out, (void *)name);
 		}
 	}
-	qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
+	if (out->len > first) /* items may be NULL: qsort's pointer must not be */
+		qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
 	w = first;
 	for (size_t i = first; i < out->len; i++)
 		if (w == first || strcmp(out->items[w - 1], out->items[i]))
@@ -598,7 +599,8 @@ void kbtf_list_funcs_mod(struct kbtf *kb, int max_args, struct vec *out)
 			vec_push(out, xasprintf("%s:%s", mod, btf__name_by_offset(b, t->name_off)));
 		}
 	}
-	qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
+	if (out->len > first) /* items may be NULL: qsort's pointer must not be */
+		qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
 	/* a static function may have several FUNC entries: list it once */
 	w = first;
 	for (size_t i = first; i < out->len; i++) {

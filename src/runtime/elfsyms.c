@@ -222,7 +222,8 @@ static void load_elf(struct elf_file *f, int fd)
 	f->nsyms = tmp.len;
 	free(name_off);
 	vec_free(&tmp);
-	qsort(f->syms, f->nsyms, sizeof(*f->syms), cmp_esym);
+	if (f->nsyms)
+		qsort(f->syms, f->nsyms, sizeof(*f->syms), cmp_esym);
 out:
 	if (e)
 		elf_end(e);
@@ -341,7 +342,8 @@ int elf_cache_funcs(struct elf_cache *c, const char *path, struct vec *out)
 		return access(path, R_OK) ? -errno : -ENOEXEC;
 	for (size_t i = 0; i < f->nsyms; i++)
 		vec_push(out, (void *)f->syms[i].name);
-	qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
+	if (out->len > first) /* items may be NULL: qsort's pointer must not be */
+		qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
 	w = first;
 	for (size_t i = first; i < out->len; i++)
 		if (w == first || strcmp(out->items[w - 1], out->items[i]))

@@ -56,7 +56,8 @@ struct ffuncs *ffuncs_load(void)
 		line[len] = '\0';
 		vec_push(&ff->names, line);
 	}
-	qsort(ff->names.items, ff->names.len, sizeof(void *), cmp_str);
+	if (ff->names.len) /* qsort's pointer must not be NULL */
+		qsort(ff->names.items, ff->names.len, sizeof(void *), cmp_str);
 	return ff;
 }
 
@@ -108,7 +109,8 @@ int ffuncs_list_mod(const struct ffuncs *ff, const char *mglob, struct vec *out)
 			vec_push(out, xstrdup(mf));
 		free(mod);
 	}
-	qsort(modf.items, modf.len, sizeof(void *), cmp_str);
+	if (modf.len) /* qsort's pointer must not be NULL */
+		qsort(modf.items, modf.len, sizeof(void *), cmp_str);
 	/* the kernel's own: the names no module line has */
 	if (glob_match(mglob, "vmlinux"))
 		for (size_t i = 0; i < ff->names.len; i++) {

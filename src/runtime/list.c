@@ -393,7 +393,8 @@ static int list_usdt(struct lister *l, const struct provider_ent *p, const char 
 	n = elf_usdt_notes(path, &v);
 	if (n < 0)
 		fprintf(stderr, "ERROR: %s: %s\n", path, strerror(-n));
-	qsort(v.items, v.len, sizeof(void *), cmp_note);
+	if (v.len)
+		qsort(v.items, v.len, sizeof(void *), cmp_note);
 	vec_foreach(&v, i) {
 		struct usdt_note *u = v.items[i];
 

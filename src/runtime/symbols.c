@@ -128,7 +128,8 @@ static int load_kallsyms(struct syms *s)
 			(struct ksym){addr, name, (uint32_t)s->nksyms, type >= 'A' && type <= 'Z'};
 		s->nksyms++;
 	}
-	qsort(s->ksyms, s->nksyms, sizeof(*s->ksyms), cmp_ksym);
+	if (s->nksyms)
+		qsort(s->ksyms, s->nksyms, sizeof(*s->ksyms), cmp_ksym);
 	s->kerr = s->nksyms ? 1 : -ENOENT;
 	return s->kerr < 0 ? s->kerr : 0;
 }

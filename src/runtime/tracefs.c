@@ -115,7 +115,8 @@ int tracefs_tp_glob(const char *category, const char *event, struct vec *out)
 			vec_push(out, xasprintf("%s:%s", line, colon + 1));
 	}
 	free(text);
-	qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
+	if (out->len > first) /* items may be NULL: qsort's pointer must not be */
+		qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
 	/* available_events has no duplicates, but be safe: drop adjacent ones */
 	size_t w = first;
 	for (size_t i = first; i < out->len; i++) {
