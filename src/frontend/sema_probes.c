@@ -336,6 +336,23 @@ static void kfunc_candidates_mod(struct sema *s, const struct attach_point *ap, 
 	kbtf_list_funcs_mod(s->kb, 0, out);
 }
 
+struct kfunc_match {
+	const char *mod; /* NULL without a module part */
+	const char *name;
+};
+
+/* by module (kernel's first), then name */
+static int kfunc_match_cmp(const void *a, const void *b)
+{
+	const struct kfunc_match *x = *(struct kfunc_match *const *)a;
+	const struct kfunc_match *y = *(struct kfunc_match *const *)b;
+
+	if (!x->mod != !y->mod)
+		return x->mod ? 1 : -1;
+	int c = x->mod ? strcmp(x->mod, y->mod) : 0;
+	return c ? c : strcmp(x->name, y->name);
+}
+
 /* Kernel function wildcards: fentry/fexit against BTF; kprobes against
  * available_filter_functions ("name" or "name [module]") when readable,
  * else BTF; kprobes run as fentry (btf_only) keep the functions BTF has;
@@ -344,7 +361,7 @@ static void kfunc_candidates_mod(struct sema *s, const struct attach_point *ap, 
  * module: bt_probe.target, and the probe's name kind:module:func. */
 static bool expand_kfunc(struct sema *s, const struct attach_point *ap, bool btf_only)
 {
-	struct vec funcs = {0};
+	struct vec funcs = {0}, matches = {0};
 	struct attach_point one = *ap;
 	size_t before = s->probes.len;
 	bool kprobe = ap->kind == PK_KPROBE || ap->kind == PK_KRETPROBE;
@@ -360,7 +377,6 @@ static bool expand_kfunc(struct sema *s, const struct attach_point *ap, bool btf
 		const char *fn = colon ? colon + 1 : f;
 		char *mod = colon ? arena_strndup(s->a, f, (size_t)(colon - f)) : NULL;
 		char *name = arena_strndup(s->a, fn, strcspn(fn, " \t"));
-		bool dup = false;
 
 		if (by_mod && (!mod || !glob_match(ap->target, mod)))
 			continue;
@@ -372,24 +388,32 @@ static bool expand_kfunc(struct sema *s, const struct attach_point *ap, bool btf
 			continue;
 		if (btf_only && !sema_fentry_func(s, mod, name, NULL, NULL))
 			continue;
-		for (size_t k = before; k < s->probes.len && !dup; k++) {
-			const struct bt_probe *bp = s->probes.items[k];
-
-			dup = !strcmp(bp->func, name) &&
-			      (!mod || (bp->target && !strcmp(bp->target, mod)));
-		}
-		if (dup)
-			continue;
-		one.func = name;
-		one.target = mod;
-		probe_new(s, &one,
-			  mod ? arena_printf(s->a, "%s:%s:%s", probe_kind_name(ap->kind), mod, name)
-			      : arena_printf(s->a, "%s:%s", probe_kind_name(ap->kind), name));
+		struct kfunc_match *m = arena_alloc(s->a, sizeof(*m));
+		m->mod = mod;
+		m->name = name;
+		vec_push(&matches, m);
 	}
 	if (by_mod)
 		vec_foreach(&funcs, i)
 			free(funcs.items[i]);
 	vec_free(&funcs);
+	/* sorted, a function listed twice ("f", "f [mod]") comes twice in a
+	 * row: `kprobe:*` matches ~56k, too many to compare pairwise */
+	if (matches.len)
+		qsort(matches.items, matches.len, sizeof(void *), kfunc_match_cmp);
+	vec_foreach(&matches, i) {
+		const struct kfunc_match *m = matches.items[i];
+
+		if (i && !kfunc_match_cmp(&matches.items[i - 1], &matches.items[i]))
+			continue;
+		one.func = m->name;
+		one.target = m->mod;
+		probe_new(s, &one,
+			  m->mod ? arena_printf(s->a, "%s:%s:%s", probe_kind_name(ap->kind), m->mod,
+						m->name)
+				 : arena_printf(s->a, "%s:%s", probe_kind_name(ap->kind), m->name));
+	}
+	vec_free(&matches);
 	if (s->probes.len == before) {
 		diag_err(s->d, ap->span, "No probes matched %s", ap->raw);
 		return false;
@@ -436,7 +460,8 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 			return;
 		}
 		if (n == 0) {
-			diag_err(s->d, ap->span, "No probes matched %s", ap->raw);
+			diag_err(s->d, ap->span, "tracepoints not found: %s:%s", ap->target,
+				 ap->func);
 			return;
 		}
 		per_target = u->probe || u->args;
