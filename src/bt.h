@@ -67,6 +67,9 @@ char *sb_steal(struct strbuf *sb); /* caller frees */
 /* the rest of a stream / a whole file as a heap string the caller frees,
  * NUL-terminated ("" when empty), its length in *len (may be NULL); NULL
  * with errno set when it cannot be opened or read */
+/* a whole stream or file; NULL with errno on error, EFBIG past SB_READ_MAX
+ * (source spans are 32-bit, and no script is this long) */
+#define SB_READ_MAX (64u << 20)
 char *sb_read_stream(FILE *f, size_t *len);
 char *sb_read_file(const char *path, size_t *len);
 

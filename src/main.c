@@ -162,6 +162,7 @@ static uint32_t env_u32(const char *name, uint32_t def)
 struct cli {
 	struct bt_opts o;
 	bool list, list_verbose, info, use_default;
+	bool empty_e; /* -e '' was given */
 	const char *prometheus; /* --prometheus [ADDR:]PORT */
 	size_t prom_max_series;
 };
@@ -192,7 +193,9 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			o->include_files[o->ninclude_files++] = optarg;
 			break;
 		case 'e':
-			o->program_text = optarg;
+			/* as in bpftrace, an empty -e is no -e: a file may follow */
+			o->program_text = *optarg ? optarg : NULL;
+			c->empty_e = !*optarg;
 			break;
 		case 'l':
 			c->list = true;
@@ -356,6 +359,10 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	if (c->use_default) {
 		o->program_text = default_program;
 	} else if (!o->program_text) {
+		if (optind >= argc && c->empty_e) {
+			fprintf(stderr, "ERROR: USAGE: filename or -e 'program' required.\n");
+			return 1;
+		}
 		if (optind >= argc) {
 			usage(stderr);
 			return 1;
@@ -384,10 +391,16 @@ static int load_source(const struct bt_opts *o, struct source *src, char **owned
 	}
 	size_t len;
 	char *text = sb_read_stream(f, &len);
+	int err = errno;
 	if (f != stdin)
 		fclose(f);
 	if (!text) {
-		fprintf(stderr, "ERROR: failed to read %s\n", o->program_file);
+		if (err == EFBIG)
+			fprintf(stderr, "ERROR: failed to read %s: larger than %u MiB\n",
+				o->program_file, SB_READ_MAX >> 20);
+		else
+			fprintf(stderr, "ERROR: failed to read %s: %s\n", o->program_file,
+				strerror(err));
 		return -1;
 	}
 	src->name = strcmp(o->program_file, "-") ? o->program_file : "stdin";

@@ -5,7 +5,8 @@
  * Heap-backed (not arena) so that long-lived runtime and TUI state can use
  * it; whoever embeds one frees it. Every reader of a whole file or stream
  * (the script, a test driver's input) goes through sb_read_stream, so an
- * empty file is "" and a read error is NULL everywhere.
+ * empty file is "" and a read error is NULL everywhere, with errno set;
+ * past SB_READ_MAX it is EFBIG (`tracetop /dev/zero` must not eat memory).
  */
 #define _GNU_SOURCE
 #include "../bt.h"
@@ -94,15 +95,22 @@ char *sb_read_stream(FILE *f, size_t *len)
 	struct strbuf sb = {0};
 	size_t n;
 
+	errno = 0;
 	do {
+		if (sb.len >= SB_READ_MAX) {
+			sb_free(&sb);
+			errno = EFBIG;
+			return NULL;
+		}
 		sb_grow(&sb, 4096);
 		n = fread(sb.buf + sb.len, 1, sb.cap - sb.len - 1, f);
 		sb.len += n;
 		sb.buf[sb.len] = '\0';
 	} while (n > 0);
 	if (ferror(f)) {
+		int err = errno ? errno : EIO; /* EISDIR for a directory */
 		sb_free(&sb);
-		errno = EIO;
+		errno = err;
 		return NULL;
 	}
 	if (len)

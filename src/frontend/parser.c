@@ -438,14 +438,38 @@ static void parse_probe(struct parser *p, struct ast *ast)
 }
 
 /*
+ * A program without a probe (empty, or only comments, #include lines and
+ * struct definitions) is an error, as in bpftrace, at its end of file:
+ * from the end of the last token to the end of the text, and, like
+ * bison's, past a final newline onto the next line. An empty text has no
+ * place to point at.
+ */
+static void parse_fail_empty(struct parser *p)
+{
+	const struct source *src = p->lex.src;
+	struct span sp = {p->prev.span.hi, (uint32_t)src->len};
+
+	if (!src->len) {
+		diag_err_nospan(p->diags, "unexpected end of file, expected {");
+		longjmp(p->fail, 1);
+	}
+	if (src->text[src->len - 1] == '\n')
+		sp.hi++;
+	parse_fail_msg(p, sp, "unexpected end of file, expected {");
+}
+
+/*
  * program = (pp_line | struct_def | config | probe)* EOF
  */
 static void parse_toplevel(struct parser *p, struct ast *ast)
 {
 	for (;;) {
 		int c = lex_peek_char(&p->lex);
-		if (c == -1)
+		if (c == -1) {
+			if (!ast->probes.head)
+				parse_fail_empty(p);
 			return;
+		}
 		if (c == '#')
 			parse_pp_line(p, ast);
 		else if (lex_at_word(&p->lex, "struct") || lex_at_word(&p->lex, "union") ||

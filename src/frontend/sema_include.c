@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define INCLUDE_DEPTH_MAX 16
@@ -33,13 +34,21 @@ static const char *const system_dirs[] = {
 	"/usr/include",
 };
 
+/* a header is a readable file: a directory is "not found", as with clang */
+static bool header_exists(const char *path)
+{
+	struct stat st;
+
+	return !access(path, R_OK) && !stat(path, &st) && !S_ISDIR(st.st_mode);
+}
+
 static char *try_dir(const char *dir, const char *name)
 {
 	char *path = NULL;
 
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
 		return NULL;
-	if (!access(path, R_OK))
+	if (header_exists(path))
 		return path;
 	free(path);
 	return NULL;
@@ -51,7 +60,7 @@ static char *find_header(struct sema *s, const char *name)
 	char *path = NULL;
 
 	if (name[0] == '/')
-		return access(name, R_OK) ? NULL : xstrdup(name);
+		return header_exists(name) ? xstrdup(name) : NULL;
 	for (int i = 0; s->opts && i < s->opts->ninclude_dirs && !path; i++)
 		path = try_dir(s->opts->include_dirs[i], name);
 	for (size_t i = 0; i < ARRAY_SIZE(system_dirs) && !path; i++) {
