@@ -612,7 +612,8 @@ int rt_poll(struct rt *rt, int timeout_ms, const struct sink_ops *sink)
 		if (wait_ms > RT_TICK_MS)
 			wait_ms = RT_TICK_MS;
 		if (rt->consume_more) {
-			/* records left over (slice spent): only look for signals */
+			/* records left over (slice spent): no sleep (a 0 ms
+			 * wait never says EINTR: signals were looked at above) */
 			wait_ms = 0;
 		} else if (n > 0) {
 			/* Busy: sleep a tick whatever the ring says. A producer
