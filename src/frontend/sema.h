@@ -147,6 +147,7 @@ struct node *sema_copy_node(struct sema *s, const struct node *n);
 
 /* sema_expr.c */
 const struct type *sema_expr(struct sema *s, struct node *n);
+void sema_check_str_lit(struct sema *s, struct node *n); /* longer than strlen */
 void sema_stmt(struct sema *s, struct node *n);
 void sema_block(struct sema *s, struct node *n);
 bool sema_const_int(struct sema *s, struct node *n, int64_t *out);

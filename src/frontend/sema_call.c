@@ -241,6 +241,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 				 sema_kname(a0->type));
 			return &t_none;
 		}
+		if (f != F_PRINTF)
+			sema_check_str_lit(s, a0); /* as bpftrace: system's, cat's too */
 		a0->type = stype_str(s, (uint32_t)a0->u.str.len + 1);
 		sema_check_format(s, n, fn, a0->u.str.s, a0->next);
 		if (f == F_DEBUGF)

@@ -715,6 +715,28 @@ static const struct type *offset_of(struct sema *s, struct node *n)
 	return n->type;
 }
 
+/* The BPF backend copies at most 1 KiB inline: a longer literal value
+ * failed in the code generator (when BPFTRACE_STRLEN allows it). */
+#define STR_LIT_MAX 1024
+
+/* bpftrace's limit: a string literal is a value of at most BPFTRACE_STRLEN
+ * bytes, NUL included (printf's format excepted: it never reaches BPF).
+ * Literals sema made from a positional parameter (str($1)) are cut to
+ * size elsewhere: only quoted text counts. */
+void sema_check_str_lit(struct sema *s, struct node *n)
+{
+	uint32_t max = s->opts && s->opts->strlen_max ? s->opts->strlen_max : 64;
+	const struct source *src = s->d->src;
+
+	if (max > STR_LIT_MAX)
+		max = STR_LIT_MAX;
+
+	if (n->u.str.len + 1 <= max || !src || n->span.lo >= src->len ||
+	    src->text[n->span.lo] != '"')
+		return;
+	sema_err(s, n->span, "String is too long (over %u bytes): %s", max, n->u.str.s);
+}
+
 const struct type *sema_expr(struct sema *s, struct node *n)
 {
 	if (!n)
@@ -723,6 +745,7 @@ const struct type *sema_expr(struct sema *s, struct node *n)
 	case N_INT:
 		return n->type = n->u.ival > INT64_MAX ? &t_u64 : &t_s64;
 	case N_STR:
+		sema_check_str_lit(s, n);
 		return n->type = stype_str(s, (uint32_t)n->u.str.len + 1);
 	case N_BUILTIN:
 		sema_builtin(s, n);
