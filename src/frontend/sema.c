@@ -357,6 +357,7 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	}
 	s.final = true;
 	type_all(&s);
+	sema_check_struct_members(&s); /* needs the field accesses typed */
 	sema_maps_finish(&s);
 	if (d->nerr == nerr0) {
 		fill_program(&s);
@@ -371,6 +372,7 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	vec_free(&s.maps);
 	vec_free(&s.formats);
 	vec_free(&s.structs);
+	vec_free(&s.member_refs);
 	vec_free(&s.consts);
 	vec_free(&s.str_params);
 	sema_btf_close(&s);

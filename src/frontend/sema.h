@@ -41,6 +41,14 @@ struct sema_struct {
 	const struct type *type;
 };
 
+/* A struct member naming a record the script has not defined (yet): what
+ * sema_check_struct_members decides on once every struct is read. */
+struct sema_member_ref {
+	const char *rec;  /* "struct thread_info" */
+	struct span span; /* of the member declaration */
+	enum { MREF_VALUE, MREF_ARRAY, MREF_POINTER } how;
+};
+
 struct sema {
 	const struct bt_opts *opts;
 	struct arena *a;
@@ -60,6 +68,7 @@ struct sema {
 	struct vec maps;       /* struct sema_map * */
 	struct vec formats;    /* struct bt_format * (final pass) */
 	struct vec structs;    /* struct sema_struct * */
+	struct vec member_refs; /* struct sema_member_ref *, while structs are read */
 	struct vec consts;     /* struct sema_const *: #define and enum names */
 	struct vec str_params; /* N_STR nodes folded from str($N) */
 	struct vec probes;     /* struct bt_probe * during expansion */
@@ -125,6 +134,9 @@ const struct type *sema_field_type(struct sema *s, const struct type *t);
 struct kbtf *sema_btf(struct sema *s);
 void sema_btf_close(struct sema *s);
 void sema_parse_structs(struct sema *s);
+/* sema_cdecl_btf.c */
+void sema_err_incomplete(struct sema *s, struct span sp, const char *rec, bool array);
+void sema_check_struct_members(struct sema *s);
 const struct type *stype_clone(struct arena *a, const struct type *t, int depth);
 
 /* sema_consts.c */

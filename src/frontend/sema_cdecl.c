@@ -217,16 +217,68 @@ static const struct type *specifiers(struct cdecl *c, const char **name_out)
 	return t;
 }
 
-/* A record reference (`struct X` not defined in place) resolved now. */
-static const struct type *resolve(struct cdecl *c, const struct type *t, bool by_pointer)
+/* the script struct named `name` read so far, or NULL */
+static const struct type *script_record(struct cdecl *c, const char *name)
+{
+	vec_foreach(&c->s->structs, i) {
+		const struct sema_struct *ss = c->s->structs.items[i];
+		if (!strcmp(ss->name, name))
+			return ss->type;
+	}
+	return NULL;
+}
+
+/* a struct the script defines further down */
+static bool defined_later(struct cdecl *c, const char *name)
+{
+	node_foreach(&c->s->ast->structs, n) {
+		if (!strcmp(n->u.struct_def.name, name))
+			return true;
+	}
+	return false;
+}
+
+static void note_ref(struct cdecl *c, const char *rec, int how)
+{
+	struct sema_member_ref *r = arena_alloc(c->s->a, sizeof(*r));
+
+	r->rec = rec;
+	r->span = c->span;
+	r->how = how;
+	vec_push(&c->s->member_refs, r);
+}
+
+/* A record reference (`struct X` not defined in place) resolved now, for a
+ * member holding it through `ptr` pointers or by value (`array`: as array
+ * elements). By value it must be complete, as clang wants in bpftrace: a
+ * script struct defined before, else a kernel record, which
+ * sema_check_struct_members judges once every struct is read. */
+static const struct type *resolve(struct cdecl *c, const struct type *t, int ptr, bool array)
 {
 	if (!t || t->kind != T_RECORD || t->fields || t->size)
 		return t;
-	struct type_name tn = {.name = t->name, .ptr_depth = by_pointer, .span = c->span};
-	const struct type *r = sema_type_from_name(c->s, &tn, !by_pointer);
-	if (!r)
-		return by_pointer ? t : NULL;
-	return by_pointer ? r->elem : r;
+	const struct type *own = script_record(c, t->name);
+	bool complete = own && own->fields;
+	if (ptr) {
+		if (!complete && ptr == 1)
+			note_ref(c, t->name, MREF_POINTER);
+		struct type_name tn = {.name = t->name, .ptr_depth = 1, .span = c->span};
+		const struct type *r = sema_type_from_name(c->s, &tn, false);
+		return r ? r->elem : t;
+	}
+	if (complete)
+		return own;
+	const struct type *k = NULL;
+	if (!own && !defined_later(c, t->name)) { /* else clang fails whatever BTF has */
+		struct type_name tn = {.name = t->name, .span = c->span};
+		k = sema_type_from_name(c->s, &tn, false);
+	}
+	if (!k) {
+		sema_err_incomplete(c->s, c->span, t->name, array);
+		return NULL;
+	}
+	note_ref(c, t->name, array ? MREF_ARRAY : MREF_VALUE);
+	return k;
 }
 
 static const struct type *array_of(struct cdecl *c, const struct type *elem, uint32_t n)
@@ -296,7 +348,7 @@ static bool declarator(struct cdecl *c, const struct type *base, const char *nam
 	}
 	if (accept(c, ':'))
 		d->bits = (int)number(c);
-	const struct type *t = fnptr ? NULL : resolve(c, base, ptr > 0);
+	const struct type *t = fnptr ? NULL : resolve(c, base, ptr, ndims > 0);
 	if (!fnptr && !t)
 		return false;
 	if (fnptr || (ptr && t->kind == T_NONE)) { /* void *, function pointers */
@@ -445,16 +497,21 @@ static void parse_body(struct cdecl *c, struct type *rec, bool is_union)
 				add_anonymous(l, base);
 			continue;
 		}
+		bool bad = false;
 		for (;;) {
 			struct declarator d;
-			if (!declarator(c, base, name, &d))
+			if (!declarator(c, base, name, &d)) {
+				bad = true; /* reported: on to the next member */
 				break;
+			}
 			add_field(c, l, d.name, d.type, d.bits);
 			name = NULL;
 			if (!accept(c, ','))
 				break;
 		}
 		skip_ws(c);
+		while (bad && *c->p && *c->p != ';' && *c->p != '}')
+			c->p++;
 		if (!accept(c, ';') && *c->p && *c->p != '}') {
 			sema_err(c->s, c->span, "expected ';' after a member, found '%.20s'", c->p);
 			break;

@@ -618,6 +618,11 @@ void kbtf_list_raw_tps(struct kbtf *kb, struct vec *out)
 		list_names(kb, true, out);
 }
 
+struct btf *kbtf_vmlinux(const struct kbtf *kb)
+{
+	return kb->vmlinux;
+}
+
 bool kbtf_has_struct(struct kbtf *kb, const char *name)
 {
 	return kb && btf__find_by_name_kind(kb->vmlinux, name, BTF_KIND_STRUCT) > 0;

@@ -204,4 +204,7 @@ struct kenums *kenums_build(const struct btf *vmlinux);
 void kenums_free(struct kenums *ke);
 bool kenums_value(const struct kenums *ke, const char *name, int64_t *value);
 
+/* btf.c: the vmlinux BTF a struct kbtf owns (btf_defs.c reads it) */
+struct btf *kbtf_vmlinux(const struct kbtf *kb);
+
 #endif

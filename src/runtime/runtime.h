@@ -171,6 +171,14 @@ int kbtf_arg_lines(struct kbtf *kb, const char *name, bool raw_tp, struct vec *o
  * enums of vmlinux BTF (indexed once per kb); false when unknown */
 bool kbtf_enum_value(struct kbtf *kb, const char *name, int64_t *value);
 
+/* btf_defs.c: the records a C dump of vmlinux BTF defines in full for
+ * `names` ("struct task_struct", "union x"): each named record reached by
+ * value (members, arrays, typedefs), pushed on `defined` once; `pointees`
+ * (may be NULL) gets the named records their members point to (through
+ * one pointer). Names are "struct x" / "union x" strings in arena a. */
+void kbtf_dump_defs(struct kbtf *kb, struct arena *a, const char *const *names, size_t n,
+		    struct vec *defined, struct vec *pointees);
+
 /* wanted by sema (sema_consts.c), btf.c: the value of a kernel enumerator
  * ("TCP_SYN_SENT", "SKB_DROP_REASON_NOT_SPECIFIED"); false if none. */
 bool kbtf_enum_value(struct kbtf *kb, const char *name, int64_t *value);

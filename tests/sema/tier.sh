@@ -13,8 +13,8 @@ cd "$TOP" || exit 1
 drv=tests/out/bin/sema_driver
 mkdir -p tests/out/bin
 srcs="tests/sema/sema_driver.c src/base/*.c src/frontend/*.c src/runtime/tracefs.c
-      src/runtime/btf.c src/runtime/ffuncs.c src/runtime/kenums.c src/runtime/glob.c
-      src/runtime/elfsyms.c src/runtime/symbols.c
+      src/runtime/btf.c src/runtime/btf_defs.c src/runtime/ffuncs.c src/runtime/kenums.c
+      src/runtime/glob.c src/runtime/elfsyms.c src/runtime/symbols.c
       src/runtime/usdt_args.c src/runtime/kfeat.c"
 need=0
 [ -x "$drv" ] || need=1
