@@ -317,7 +317,8 @@ enum map_agg {
 /*
  * BPF-side layout of map values, shared by codegen and the runtime:
  *   AGG_NONE            BPF_MAP_TYPE_HASH, value = the value type's bytes
- *   AGG_COUNT, AGG_SUM  PERCPU_HASH, u64/s64
+ *   AGG_COUNT, AGG_SUM  PERCPU_HASH, u64/s64 (a scalar sum, is_array below:
+ *                       struct { s64 value; u64 set; }, as min/max)
  *   AGG_MIN, AGG_MAX    PERCPU_HASH, struct { s64 value; u64 set; } (set = 1 once written)
  *   AGG_AVG, AGG_STATS  PERCPU_HASH, struct { s64 total; u64 count; }
  *   AGG_HIST, AGG_LHIST PERCPU_HASH, key = user key + u64 bucket index, value u64

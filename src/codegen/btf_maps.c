@@ -221,7 +221,7 @@ static LLVMMetadataRef di_value(struct cg *cg, const struct bt_map *m)
 	case AGG_LHIST:
 		return di_int(cg, 8, false);
 	case AGG_SUM:
-		return di_int(cg, 8, sgn);
+		return m->is_array ? di_pair(cg, "value", "set", sgn) : di_int(cg, 8, sgn);
 	case AGG_MIN:
 	case AGG_MAX:
 		return di_pair(cg, "value", "set", sgn);

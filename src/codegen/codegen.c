@@ -229,6 +229,9 @@ void codegen_prepare(const struct bt_opts *opts, struct bt_program *prog)
 			m->is_array = true;
 			m->key_size = 4;
 			m->max_entries = 1;
+			/* {s64 value, u64 set}: a slot never written prints nothing */
+			if (m->agg == AGG_SUM)
+				m->value_size = 16;
 		}
 		m->hist_sum = opts && opts->hist_sums && (m->agg == AGG_HIST || m->agg == AGG_LHIST);
 	}

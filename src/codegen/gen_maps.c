@@ -7,8 +7,8 @@
  * of the per-CPU map and update it in place; only when the key is absent
  * does the program pay for a map update. A per-CPU slot is written by one
  * CPU only, so plain loads and stores suffice (no lock prefix). Value
- * layouts are bt.h's: {s64 value, u64 set} for min/max, {s64 total, u64
- * count} for avg/stats, u64 counters per bucket for hist/lhist with the
+ * layouts are bt.h's: {s64 value, u64 set} for min/max and a scalar sum,
+ * {s64 total, u64 count} for avg/stats, u64 counters per bucket for hist/lhist with the
  * bucket index in the 8 bytes after the user key. With --prometheus a
  * hist/lhist also adds each value to a trailing sum slot of the same user
  * key (bt_map.hist_sum): one more lookup per event, only then.
@@ -241,6 +241,15 @@ static void count_init(struct cg *cg, const struct bt_map *m, LLVMValueRef val, 
 	ir_store(cg, val, a ? a : ir_const(cg, 1), 8);
 }
 
+/* a scalar sum's array slot, {s64 value, u64 set}: set marks it written */
+static void sum_set_in_place(struct cg *cg, const struct bt_map *m, LLVMValueRef p,
+			     LLVMValueRef a)
+{
+	(void)m;
+	add_at(cg, p, 0, a);
+	ir_store(cg, ir_gep(cg, p, 8), ir_const(cg, 1), 8);
+}
+
 static void minmax_in_place(struct cg *cg, const struct bt_map *m, LLVMValueRef p, LLVMValueRef a)
 {
 	bool sgn = cg_is_signed(m->value);
@@ -289,6 +298,8 @@ static const struct agg_op agg_ops[] = {
 	[AGG_AVG] = {avg_in_place, pair_init},      [AGG_STATS] = {avg_in_place, pair_init},
 	[AGG_HIST] = {count_in_place, count_init},  [AGG_LHIST] = {count_in_place, count_init},
 };
+
+static const struct agg_op sum_set_op = {sum_set_in_place, pair_init};
 
 /* log2 bucket, branch-free: 0 for v < 0, 1 for 0, 2 + floor(log2 v) above,
  * capped at 33 like hist_log2_index() (bpftrace 0.17 halves five times). */
@@ -360,7 +371,7 @@ static void agg_update(struct cg *cg, struct node *map, const struct agg_op *op,
 static void assign_agg(struct cg *cg, struct node *map, struct node *call)
 {
 	const struct bt_map *m = map_of(cg, map);
-	const struct agg_op *op = &agg_ops[m->agg];
+	const struct agg_op *op = m->agg == AGG_SUM && m->is_array ? &sum_set_op : &agg_ops[m->agg];
 	struct node *a0 = call->u.call.args.head;
 	LLVMValueRef arg = NULL, bucket = NULL, k;
 

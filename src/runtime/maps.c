@@ -179,10 +179,10 @@ static void fold_value(const struct rt *rt, const struct bt_map *bm, const uint8
 }
 
 /*
- * A scalar min/max/avg/stats lives in a one-slot per-CPU array, which
+ * A scalar sum/min/max/avg/stats lives in a one-slot per-CPU array, which
  * always has its entry; bpftrace keeps these in a hash and has none until
  * the first write, none after clear(), and a zero one after zero(). The
- * slot counts as written when some CPU set its min/max or counted an
+ * slot counts as written when some CPU set its sum/min/max or counted an
  * avg/stats value; clear() writes it back to all zeros, and zero() does
  * too but marks it present (rt->map_zeroed) until the next clear().
  */
@@ -194,7 +194,7 @@ static bool array_slot_written(const struct rt *rt, const struct bt_map *bm, con
 	for (int c = 0; c < ncpu; c++) {
 		uint64_t x;
 
-		memcpy(&x, v + c * step + 8, 8); /* min/max set, avg/stats count */
+		memcpy(&x, v + c * step + 8, 8); /* sum/min/max set, avg/stats count */
 		if (x)
 			return true;
 	}
