@@ -194,6 +194,20 @@ static void type_args(struct sema *s, struct node *n, int from)
 	}
 }
 
+/* bpftrace 0.17 rejects the name before it looks at the arguments: the
+ * span is the name's, and the arguments get no errors of their own (a map
+ * passed to a later function, has_key(@m, k), is no bad map access) */
+static const struct type *unknown_function(struct sema *s, struct node *n)
+{
+	struct span sp = n->span;
+	uint32_t len = (uint32_t)strlen(n->u.call.name);
+
+	if (sp.hi > sp.lo + len)
+		sp.hi = sp.lo + len;
+	sema_err(s, sp, "Unknown function: %s", n->u.call.name);
+	return &t_none;
+}
+
 const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bool as_key)
 {
 	const char *fn = n->u.call.name;
@@ -205,11 +219,8 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 
 	n->u.call.fn = f;
 	n->u.call.fmt_id = -1;
-	if (f == F_UNKNOWN) {
-		type_args(s, n, 0);
-		sema_err(s, n->span, "Unknown function: %s", fn);
-		return &t_none;
-	}
+	if (f == F_UNKNOWN)
+		return unknown_function(s, n);
 	if (unsafe(f) && !(s->opts && s->opts->unsafe))
 		sema_err(s, n->span, "%s() is an unsafe function being used in safe mode", fn);
 	if (!available(f, k))
@@ -549,7 +560,5 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 	case F_UNKNOWN:
 		break;
 	}
-	type_args(s, n, 0);
-	sema_err(s, n->span, "Unknown function: '%s'", fn);
-	return t;
+	return unknown_function(s, n);
 }
