@@ -196,33 +196,54 @@ int attach_fentry(struct rt *rt, const struct bt_probe *p, struct bpf_program *p
 	return 0;
 }
 
-const char *attach_load_hint(const struct bt_probe *p, int err)
+/* Did the kernel refuse fentry/fexit as such (no trampolines), rather than
+ * this program? EPERM and ENOTSUPP say so; EINVAL may be either, so a
+ * trivial fentry program decides: when that loads, the verifier refused
+ * our code or the attach target, and its log says why. */
+static bool fentry_refused(int err)
 {
+	if (err == -EPERM || err == -EOPNOTSUPP || err == -ENOTSUPP)
+		return true;
+	return err == -EINVAL && !kfeat_fentry();
+}
+
+#define FENTRY_TARGET_HINT                                                                 \
+	"the kernel refused this program (fentry works here: the verifier's log above "   \
+	"says why; with no reason given, this function cannot be traced by fentry)"
+
+const char *attach_load_hint(const struct bt_probe *p, int err, bool *show_log)
+{
+	*show_log = false;
 	switch (p->kind) {
 	case PK_FENTRY:
 	case PK_FEXIT:
-		if (err == -EPERM || err == -EOPNOTSUPP || err == -ENOTSUPP || err == -EINVAL)
-			return "this kernel refuses to load fentry/fexit programs (no BPF "
-			       "trampolines, or the function is not traceable); "
-			       "a tracepoint or rawtracepoint may work";
 		if (err == -ESRCH || err == -ENOENT)
 			return "no such kernel function in BTF; tracetop -l 'fentry:*' lists "
 			       "what exists";
-		return NULL;
+		if (fentry_refused(err))
+			return "this kernel refuses to load fentry/fexit programs (no BPF "
+			       "trampolines); a tracepoint or rawtracepoint may work";
+		*show_log = true;
+		return err == -EINVAL ? FENTRY_TARGET_HINT : NULL;
 	case PK_KPROBE:
 	case PK_KRETPROBE:
-		if (p->as_fentry)
-			return err == -ESRCH || err == -ENOENT
-				       ? "no such kernel function in BTF (this kernel has no "
-					 "kprobes: "
-					 "the kprobe runs as fentry)"
-				       : "this kernel has no kprobes, and it refuses to load the "
-					 "fentry program that would stand in for this kprobe";
-		if (err == -EPERM || err == -EINVAL)
+		if (p->as_fentry) {
+			if (err == -ESRCH || err == -ENOENT)
+				return "no such kernel function in BTF (this kernel has no "
+				       "kprobes: the kprobe runs as fentry)";
+			if (fentry_refused(err))
+				return "this kernel has no kprobes, and it refuses to load the "
+				       "fentry program that would stand in for this kprobe";
+			*show_log = true;
+			return err == -EINVAL ? FENTRY_TARGET_HINT : NULL;
+		}
+		if ((err == -EPERM || err == -EINVAL) && !kfeat_kprobes())
 			return "this kernel cannot load kprobe programs (CONFIG_KPROBES or "
 			       "CONFIG_BPF_EVENTS is off); a tracepoint may work";
+		*show_log = true;
 		return NULL;
 	default:
+		*show_log = true;
 		return NULL;
 	}
 }

@@ -148,13 +148,14 @@ static void report_load_error(struct rt *rt, int err)
 {
 	const struct bt_probe *p =
 		rt->failed_prog[0] ? rt_probe_by_prog(rt, rt->failed_prog) : NULL;
-	const char *hint = p ? attach_load_hint(p, err) : NULL;
+	bool show_log = true;
+	const char *hint = p ? attach_load_hint(p, err, &show_log) : NULL;
 
 	if (load_error_helper(rt))
 		return;
-	/* The verifier log says what is wrong with the code; a hint says
-	 * what is wrong with the kernel, which needs no log. */
-	if (!hint)
+	/* The verifier log says what is wrong with the code; a hint that the
+	 * kernel lacks a mechanism needs no log. */
+	if (show_log)
 		print_log_tail(rt);
 	if (p && hint)
 		fprintf(stderr, "ERROR: %s: %s\n", p->name, hint);

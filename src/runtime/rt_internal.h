@@ -117,8 +117,10 @@ int attach_uprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *p
 int attach_unsupported(struct rt *rt, const struct bt_probe *p);
 /* attach_usdt.c */
 int attach_usdt(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog);
-/* why a program of this probe kind failed to load, for the load error */
-const char *attach_load_hint(const struct bt_probe *p, int err);
+/* why a program of this probe kind failed to load, for the load error;
+ * *show_log: whether the verifier log tail helps (it does not when the
+ * kernel lacks the mechanism) */
+const char *attach_load_hint(const struct bt_probe *p, int err, bool *show_log);
 
 /* attach_special.c: BEGIN/END, run synchronously in our own context */
 int special_run(struct rt *rt, struct bpf_program *prog, const char *what);
