@@ -56,6 +56,8 @@ struct sema {
 	struct bt_program *prog;
 	struct ast *ast;
 	bool final;     /* report errors, register formats */
+	uint64_t unroll_copies; /* copies of the statement being typed that
+				   enclosing unrolls make (0: not in one) */
 	int unresolved; /* map reads whose type is still unknown this pass */
 
 	struct kbtf *kb;

@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#define UNROLL_COPIES_MAX 10000 /* two nested unroll(100) */
+
 /* A string or tuple variable takes the largest type any of its
  * assignments gives it: the previous pass left that in fn->vars, so every
  * read of the variable in this pass sees the type of its slot. */
@@ -150,6 +152,7 @@ void sema_block(struct sema *s, struct node *n)
 void sema_stmt(struct sema *s, struct node *n)
 {
 	int64_t v;
+	uint64_t outer, copies;
 
 	if (!n)
 		return;
@@ -183,7 +186,18 @@ void sema_stmt(struct sema *s, struct node *n)
 			n->u.unroll.count->u.ival = (uint64_t)v;
 			n->u.unroll.count->type = &t_s64;
 		}
+		outer = s->unroll_copies;
+		copies = (outer ? outer : 1) * (uint64_t)(v >= 1 && v <= 100 ? v : 1);
+		/* nested unrolls multiply: past two of 100 the code generator
+		 * would spend minutes, or forever, on what BPF cannot load */
+		if (copies > UNROLL_COPIES_MAX && outer <= UNROLL_COPIES_MAX)
+			sema_err(s, n->span,
+				 "nested unrolls repeat this body %llu times, more than %d",
+				 (unsigned long long)copies, UNROLL_COPIES_MAX);
+		/* saturated: reported once, and no overflow further in */
+		s->unroll_copies = copies > UNROLL_COPIES_MAX ? UNROLL_COPIES_MAX + 1 : copies;
 		sema_block(s, n->u.unroll.body);
+		s->unroll_copies = outer;
 		break;
 	case N_WHILE:
 		cond_check(s, n->u.while_.cond, "while()");
