@@ -105,6 +105,10 @@ bool sema_kprobe_mode_fentry(struct sema *s); /* no kprobes, fentry works */
 /* func is a BTF function: its parameter count and whether it returns void */
 bool sema_fentry_func(struct sema *s, const char *module, const char *func, int *nargs,
 		      bool *ret_void);
+/* module:func names a module function whose name vmlinux has too: libbpf
+ * 1.1 resolves fentry targets by name, vmlinux first, so it cannot attach
+ * there */
+bool sema_fentry_shadowed(struct sema *s, const char *module, const char *func);
 void sema_note(struct sema *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* sema_types.c */

@@ -73,7 +73,7 @@ void sema_check_kprobe_modules(struct sema *s)
 bool sema_check_kfunc(struct sema *s, const struct attach_point *ap)
 {
 	const char *mod = ap->target && *ap->target ? ap->target : NULL;
-	const char *found = NULL, *first = NULL;
+	const char *found = NULL;
 	int err;
 
 	/* fentry:bpf:[id:]prog is a BPF program; without BTF the load says */
@@ -92,8 +92,7 @@ bool sema_check_kfunc(struct sema *s, const struct attach_point *ap)
 			 mod ? mod : "");
 		return false;
 	}
-	if (mod && strcmp(found, "vmlinux") &&
-	    !kbtf_func_module(s->kb, "vmlinux", ap->func, &first)) {
+	if (strcmp(found, "vmlinux") && sema_fentry_shadowed(s, mod, ap->func)) {
 		diag_err(s->d, ap->span,
 			 "%s: vmlinux has a function %s too, which libbpf would attach to instead",
 			 ap->raw, ap->func);

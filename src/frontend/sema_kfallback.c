@@ -72,6 +72,14 @@ bool sema_fentry_func(struct sema *s, const char *module, const char *func, int 
 	return true;
 }
 
+bool sema_fentry_shadowed(struct sema *s, const char *module, const char *func)
+{
+	const char *found;
+
+	return module && *module && strcmp(module, "vmlinux") && sema_btf(s) &&
+	       !kbtf_func_module(s->kb, "vmlinux", func, &found);
+}
+
 void sema_note(struct sema *s, const char *fmt, ...)
 {
 	struct strbuf sb = {0};

@@ -442,6 +442,11 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 				no_fentry = "it cannot run as fentry: its function is not in the "
 					    "kernel's BTF";
 				fentry = false;
+			} else if (!ap->has_wildcard &&
+				   sema_fentry_shadowed(s, ap->target, ap->func)) {
+				no_fentry = "it cannot run as fentry: vmlinux has a function of "
+					    "that name too, which libbpf would attach to instead";
+				fentry = false;
 			}
 		}
 	}

@@ -376,6 +376,22 @@ static int module_index(struct kbtf *kb, const char *name)
 	return -1;
 }
 
+/* FUNC name among a module's own types (ids from base_cnt on): its split
+ * BTF's own lookup answers with vmlinux's entry when vmlinux has the name
+ * too. */
+static int32_t find_own_func(const struct btf *b, uint32_t base_cnt, const char *name)
+{
+	uint32_t cnt = btf__type_cnt(b);
+
+	for (uint32_t id = base_cnt; id < cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+
+		if (btf_is_func(t) && !strcmp(btf__name_by_offset(b, t->name_off), name))
+			return (int32_t)id;
+	}
+	return -ENOENT;
+}
+
 /* FUNC func in vmlinux, then in the modules; module (fentry:module:func)
  * narrows the search to "vmlinux" or one module's own part of its split
  * BTF. -ENOENT: no BTF for that module; -ESRCH: no such function. */
@@ -401,9 +417,9 @@ static int find_func(struct kbtf *kb, const char *module, const char *func, stru
 
 			if (only != -2 && only != mi)
 				continue;
-			id = btf__find_by_name_kind(b, func, BTF_KIND_FUNC);
-			/* a module's split BTF also answers with vmlinux's ids */
-			if (id > 0 && (!pass || (uint32_t)id >= btf__type_cnt(kb->vmlinux))) {
+			id = pass ? find_own_func(b, btf__type_cnt(kb->vmlinux), func)
+				  : btf__find_by_name_kind(b, func, BTF_KIND_FUNC);
+			if (id > 0) {
 				*r = (struct bref){b, mi};
 				*proto = btf__type_by_id(b, id)->type;
 				return 0;
