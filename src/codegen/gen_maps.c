@@ -114,7 +114,7 @@ LLVMValueRef gen_map_read(struct cg *cg, struct node *n)
 	LLVMValueRef v = NULL, res = NULL, phi, vals[2];
 	LLVMBasicBlockRef bbs[2];
 	struct branch br;
-	bool scalar = cg_is_scalar(n->type) || m->agg == AGG_AVG;
+	bool scalar = cg_is_scalar(n->type) || m->agg == AGG_AVG || m->agg == AGG_STATS;
 
 	if (!scalar)
 		res = ir_alloca_zeroed(cg, m->value_size, "mapval");
@@ -126,7 +126,14 @@ LLVMValueRef gen_map_read(struct cg *cg, struct node *n)
 		cnt = LLVMBuildSelect(cg->b,
 				      LLVMBuildICmp(cg->b, LLVMIntEQ, cnt, ir_const(cg, 0), ""),
 				      one, cnt, "");
-		v = LLVMBuildSDiv(cg->b, ir_load(cg, p, 8, true), cnt, "");
+		/* BPF (cpu v3) has no signed division: divide the magnitude */
+		LLVMValueRef total = ir_load(cg, p, 8, true);
+		LLVMValueRef neg = LLVMBuildICmp(cg->b, LLVMIntSLT, total, ir_const(cg, 0), "");
+		LLVMValueRef mag = LLVMBuildSelect(cg->b, neg, LLVMBuildNeg(cg->b, total, ""),
+						   total, "");
+		LLVMValueRef q = LLVMBuildUDiv(cg->b, mag, cnt, "");
+
+		v = LLVMBuildSelect(cg->b, neg, LLVMBuildNeg(cg->b, q, ""), q, "avg");
 	} else if (scalar) {
 		v = ir_load(cg, p, vt->size && vt->size < 8 ? vt->size : 8, cg_is_signed(vt));
 	} else {
