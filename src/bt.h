@@ -300,6 +300,10 @@ struct bt_probe {
 	/* kprobe/kretprobe only: why it could not run as fentry here (static
 	 * text, not freed), or NULL */
 	const char *no_fentry;
+	/* one of several attach points of its probe, or of a wildcard's
+	 * functions: a kprobe that fails to attach (no such function) is
+	 * skipped with a warning, as bpftrace does, instead of ending the run */
+	bool skippable;
 };
 
 enum map_agg {

@@ -664,6 +664,15 @@ static int run(struct cli *c, const struct source *src, struct bt_program *prog)
 			return 1;
 		}
 	}
+	/* every attach point was dropped (expansions that matched nothing):
+	 * bpftrace's line, on stdout, and exit 1 */
+	if (!prog->nprobes) {
+		if (!o->quiet)
+			puts("No probes to attach");
+		if (out_file != stdout)
+			fclose(out_file);
+		return 1;
+	}
 	install_signals();
 	if (rt_open(&rt, prog, o)) {
 		if (out_file != stdout)

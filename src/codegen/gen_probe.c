@@ -188,6 +188,7 @@ int gen_probe(struct cg *cg, struct node *probe)
 		return 0;
 	}
 	for (size_t i = 0; i < info->nfns; i++)
-		gen_fn(cg, &info->fns[i]);
+		if (!info->fns[i].dropped) /* typed only: nothing to attach it to */
+			gen_fn(cg, &info->fns[i]);
 	return 0;
 }

@@ -415,6 +415,10 @@ struct probe_fn {
 	enum probe_kind kind;
 	size_t probe_lo, probe_hi; /* the prog->probes this function is attached to */
 	uint64_t probe_index;     /* value of the `probe` builtin: probe_lo */
+	/* its attach point matched nothing and was dropped (probe_lo ==
+	 * probe_hi): typed, as bpftrace types it (its maps exist), but
+	 * never generated */
+	bool dropped;
 	const struct type *args;  /* T_RECORD of `args` (tracepoint format, fentry
 				     prototype) or NULL; ->type of B_ARGS is T_PTR to it */
 	struct node *pred;        /* NULL or the typed predicate */

@@ -10,6 +10,12 @@
  * the others get deep copies (sema_copy_node), so every function has its
  * own typed tree for codegen.
  *
+ * An expansion that matches nothing (a uprobe or kprobe wildcard, or a
+ * kprobe on a function that is not traceable whose body reads `probe`)
+ * drops its attach point with a warning, as bpftrace drops it: the rest
+ * runs, and its function is typed but not generated (probe_fn.dropped).
+ * When nothing is left to attach, main says "No probes to attach".
+ *
  * Also here: the attach-point level checks bpftrace makes (one BEGIN, one
  * END) and the `args` record of each function.
  */
@@ -269,7 +275,8 @@ static bool expand_uprobe(struct sema *s, const struct attach_point *ap, struct 
 		return false;
 	}
 	if (n == 0) {
-		diag_err(s->d, ap->span, "No probes matched %s", ap->raw);
+		/* as bpftrace: the attach point is dropped, the rest runs */
+		diag_warn(s->d, ap->span, "No probes matched %s", ap->raw);
 		free(path);
 		return false;
 	}
@@ -415,10 +422,44 @@ static bool expand_kfunc(struct sema *s, const struct attach_point *ap, bool btf
 	}
 	vec_free(&matches);
 	if (s->probes.len == before) {
-		diag_err(s->d, ap->span, "No probes matched %s", ap->raw);
+		/* as bpftrace: a kprobe wildcard that matches nothing is dropped
+		 * (the rest runs); fentry's is an error */
+		if (kprobe)
+			diag_warn(s->d, ap->span, "No probes matched %s", ap->raw);
+		else
+			diag_err(s->d, ap->span, "No probes matched %s", ap->raw);
 		return false;
 	}
 	return true;
+}
+
+/* A kprobe on one function whose body reads `probe` is expanded like a
+ * wildcard by bpftrace (one program per function), against the traceable
+ * functions: one not in that list matches nothing and is dropped. True
+ * when ap is such a kprobe (warned about here). */
+static bool kprobe_unmatched(struct sema *s, const struct attach_point *ap, const struct uses *u)
+{
+	if (!u->probe || ap->has_wildcard || (ap->target && *ap->target) || !ap->func ||
+	    !sema_btf(s) || kbtf_traceable(s->kb, ap->func) != 0)
+		return false;
+	diag_warn(s->d, ap->span,
+		  "No probes matched %s: %s is not traceable (not in "
+		  "available_filter_functions)",
+		  ap->raw, ap->func);
+	return true;
+}
+
+/* The function of an attach point dropped for matching nothing: typed
+ * only, so that the body's maps and errors are what bpftrace has. */
+static void push_dropped(struct sema *s, const struct attach_point *ap, struct vec *fns)
+{
+	struct probe_fn *fn = arena_alloc(s->a, sizeof(*fn));
+
+	fn->kind = ap->kind;
+	fn->probe_lo = fn->probe_hi = fn->probe_index = s->probes.len;
+	fn->prog_name = arena_printf(s->a, "dropped_%zu", s->fn_seq++);
+	fn->dropped = true;
+	vec_push(fns, fn);
 }
 
 /* One written attach point: its bt_probes and probe_fns. */
@@ -432,7 +473,12 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 	/* one fentry program per function: its BTF id is fixed at load */
 	bool fentry = ap->kind == PK_FENTRY || ap->kind == PK_FEXIT;
 	const char *no_fentry = NULL;
+	int nerr0 = s->d->nerr;
 
+	if (kprobe && kprobe_unmatched(s, ap, u)) {
+		push_dropped(s, ap, fns);
+		return;
+	}
 	if (kprobe) {
 		no_fentry = sema_kprobe_fallback(s, ap, u->regs, u->override);
 		if (!no_fentry && sema_kprobe_mode_fentry(s)) {
@@ -484,16 +530,22 @@ static void expand_ap(struct sema *s, struct attach_point *ap, const struct uses
 		diag_err(s->d, ap->span, "tracepoint not found: %s:%s", ap->target, ap->func);
 		return;
 	} else if ((ap->kind == PK_UPROBE || ap->kind == PK_URETPROBE) && ap->target) {
-		if (!expand_uprobe(s, ap, &targets))
+		if (!expand_uprobe(s, ap, &targets)) {
+			if (s->d->nerr == nerr0)
+				push_dropped(s, ap, fns);
 			return;
+		}
 		per_target = ap->has_wildcard && u->probe;
 	} else if (ap->kind == PK_USDT && ap->target) {
 		if (!expand_usdt(s, ap))
 			return;
 		per_target = true; /* each site: its own argument locations */
 	} else if ((fentry || kprobe) && ap->has_wildcard) {
-		if (!expand_kfunc(s, ap, kprobe && fentry))
+		if (!expand_kfunc(s, ap, kprobe && fentry)) {
+			if (s->d->nerr == nerr0)
+				push_dropped(s, ap, fns);
 			return;
+		}
 		per_target = u->probe || u->args || fentry;
 	} else {
 		if ((ap->kind == PK_FENTRY || ap->kind == PK_FEXIT) && !sema_check_kfunc(s, ap))
@@ -566,8 +618,14 @@ void sema_expand_probes(struct sema *s)
 		p->u.probe.probe_id = id++;
 		sema_walk(s, p->u.probe.pred, find_uses, &u);
 		sema_walk(s, p->u.probe.body, find_uses, &u);
-		for (struct attach_point *ap = p->u.probe.aps; ap; ap = ap->next)
+		for (struct attach_point *ap = p->u.probe.aps; ap; ap = ap->next) {
+			size_t b = s->probes.len;
+
 			expand_ap(s, ap, &u, &fns);
+			for (size_t k = b; k < s->probes.len; k++)
+				((struct bt_probe *)s->probes.items[k])->skippable =
+					ap->has_wildcard || p->u.probe.aps->next;
+		}
 		info->nfns = fns.len;
 		info->fns = arena_alloc(s->a, sizeof(*info->fns) * (fns.len ? fns.len : 1));
 		vec_foreach(&fns, i) {

@@ -9,7 +9,10 @@
  * must then be loaded for that attach type, so kprobe_plan runs before the
  * load. bpftrace counts such a wildcard as one probe in "Attaching N
  * probes...", and so do we; `func` is bpf_get_func_ip, the function's
- * address in both ways of attaching.
+ * address in both ways of attaching. A function that cannot be probed
+ * (no such function, not traceable) ends the run, unless its probe has
+ * other attach points (bt_probe.skippable): then, as bpftrace, it is
+ * skipped with a warning.
  *
  * Without kprobes, sema compiled what it could as fentry/fexit
  * (bt_probe.as_fentry); kprobe_check refuses the rest before anything is
@@ -158,6 +161,10 @@ int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *p
 	link = bpf_program__attach_kprobe_opts(prog, func, &opts);
 	if (!link) {
 		err = -errno;
+		if ((err == -ENOENT || err == -EINVAL) && p->skippable) {
+			fprintf(stderr, "WARNING: could not attach probe %s, skipping.\n", p->name);
+			return 1; /* not attached, not an error */
+		}
 		if (err == -EILSEQ) /* the kernel's word for a kprobe inside an instruction */
 			fprintf(stderr,
 				"ERROR: %s: Possible attachment attempt in the middle of an "

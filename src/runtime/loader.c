@@ -478,6 +478,8 @@ static int attach_all(struct rt *rt)
 		err = attach_one(rt, p, &n);
 		if (!err)
 			rt->nattached++; /* a profile probe on every CPU counts once */
+		else if (err > 0)
+			err = 0; /* skipped (attach_kprobe said why) */
 	}
 	free(grouped);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -104,7 +104,8 @@ int attach_perf(struct rt *rt, const struct bt_probe *p, struct bpf_program *pro
  * timer counts from when BEGIN has run, not from its attach. */
 void attach_perf_release(struct rt *rt);
 /* attach_kprobe.c: *consumed = how many probes (from p on) the call
- * attached: a kprobe_multi group attaches at once */
+ * attached: a kprobe_multi group attaches at once; 1 when the probe was
+ * skipped (bt_probe.skippable, warned about), else 0 or -errno */
 int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *prog,
 		  size_t *consumed);
 /* before the load: refuse kprobes on a kernel without them (sema made
