@@ -442,7 +442,9 @@ void gen_store_value(struct cg *cg, LLVMValueRef v, const struct type *vt, LLVMV
 		}
 		return;
 	}
-	if (cg_is_scalar(vt)) {
+	/* an integer value too: an avg or stats map read in a probe is its
+	 * average */
+	if (cg_is_scalar(vt) || LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMIntegerTypeKind) {
 		if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMPointerTypeKind)
 			v = ir_to_i64(cg, v, false);
 		ir_store(cg, dst, v, slot->size >= 8 || !slot->size ? 8 : slot->size);

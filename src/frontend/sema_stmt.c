@@ -108,6 +108,9 @@ static void assign(struct sema *s, struct node *n)
 			 * anyway so its other uses do not cascade */
 			if (!sema_map_get(s, lhs)->value)
 				sema_map_assign(s, lhs, &t_s64, lhs->span);
+		} else if (t->kind == T_AVG || t->kind == T_STATS) {
+			/* read in a probe, they are their average (an integer) */
+			sema_map_assign(s, lhs, &t_s64, lhs->span);
 		} else {
 			sema_map_assign(s, lhs, t, lhs->span);
 		}
