@@ -242,6 +242,7 @@ struct bt_opts {
 	uint32_t strlen_max;   /* BPFTRACE_STRLEN, default 64 */
 	uint32_t map_keys_max; /* BPFTRACE_MAP_KEYS_MAX, default 4096 */
 	uint32_t max_probes;   /* BPFTRACE_MAX_PROBES, default 512 */
+	uint32_t max_bpf_progs; /* BPFTRACE_MAX_BPF_PROGS, default 512 */
 	uint32_t cat_bytes_max; /* BPFTRACE_CAT_BYTES_MAX, default 10240 */
 	bool hist_sums; /* --prometheus: hist/lhist maps keep an exact sum (bt_map.hist_sum) */
 };

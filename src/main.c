@@ -132,6 +132,7 @@ static void usage(FILE *f)
 	      "    BPFTRACE_STRLEN        [default: 64] bytes per str()\n"
 	      "    BPFTRACE_MAP_KEYS_MAX  [default: 4096] max keys in a map\n"
 	      "    BPFTRACE_MAX_PROBES    [default: 512] max number of probes\n"
+	      "    BPFTRACE_MAX_BPF_PROGS [default: 512] max number of generated BPF programs\n"
 	      "    BPFTRACE_CAT_BYTES_MAX [default: 10240] bytes cat() prints of a file\n"
 	      "    TRACETOP_TUI_STATS     file the dashboard appends its refresh and key\n"
 	      "                           timings to (for bench/)\n"
@@ -177,6 +178,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	o->strlen_max = env_u32("BPFTRACE_STRLEN", 64);
 	o->map_keys_max = env_u32("BPFTRACE_MAP_KEYS_MAX", 4096);
 	o->max_probes = env_u32("BPFTRACE_MAX_PROBES", 512);
+	o->max_bpf_progs = env_u32("BPFTRACE_MAX_BPF_PROGS", 512);
 	o->cat_bytes_max = env_u32("BPFTRACE_CAT_BYTES_MAX", 10240);
 
 	/* options may follow the script file (`tracetop x.bt -c cmd`), as with

@@ -339,7 +339,16 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 	sema_check_kprobe_modules(&s);
 	sema_expand_probes(&s);
 	sema_check_banned(&s);
-	if (opts && opts->max_probes && s.probes.len > opts->max_probes)
+	/* as bpftrace: too many programs (one per attach point when the body
+	 * reads `probe`) is reported first, and alone */
+	if (opts && opts->max_bpf_progs && s.fn_seq > opts->max_bpf_progs)
+		diag_err_nospan(d,
+				"Failed to compile: Your program is trying to generate more than "
+				"%zu BPF programs, which exceeds the current limit of %u.\n"
+				"You can increase the limit through the BPFTRACE_MAX_BPF_PROGS "
+				"environment variable.",
+				s.fn_seq, opts->max_bpf_progs);
+	else if (opts && opts->max_probes && s.probes.len > opts->max_probes)
 		diag_err_nospan(d,
 				"Can't attach to %zu probes because it exceeds the current limit "
 				"of %u probes.\n"
