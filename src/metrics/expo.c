@@ -99,10 +99,7 @@ static void key_text(struct strbuf *sb, const struct value *v)
 {
 	switch (v->kind) {
 	case V_INT:
-		if (v->is_signed)
-			sb_printf(sb, "%lld", (long long)v->i);
-		else
-			sb_printf(sb, "%llu", (unsigned long long)v->u);
+		value_put_int(sb, v->u, v->is_signed, 1);
 		break;
 	case V_STR:
 		if (v->str.s)

@@ -177,4 +177,13 @@ int value_compare(const struct value *a, const struct value *b);
 /* avg/stats average as bpftrace computes it: signed total / count, 0 if empty */
 int64_t value_avg(const struct value *v);
 
+/* value_text.c: the text of scalar values, the same in text, JSON, the TUI
+ * and the exporter */
+/* an integer divided by div (0 or 1: as it is), signed or not, in decimal */
+void value_put_int(struct strbuf *sb, uint64_t u, bool is_signed, uint64_t div);
+/* raw bytes: printable ASCII as it is, anything else as \xNN */
+void value_put_bytes(struct strbuf *sb, const uint8_t *p, size_t n);
+/* a stats value: "count N, average N, total N" */
+void value_put_stats(struct strbuf *sb, const struct value *v);
+
 #endif

@@ -60,14 +60,6 @@ static uint64_t div_or_one(uint64_t div)
 	return div ? div : 1;
 }
 
-static void json_int(struct strbuf *sb, uint64_t u, bool is_signed, uint64_t div)
-{
-	if (is_signed)
-		sb_printf(sb, "%" PRId64, (int64_t)u / (int64_t)div_or_one(div));
-	else
-		sb_printf(sb, "%" PRIu64, u / div_or_one(div));
-}
-
 /*
  * bpftrace 0.17 computes log2 bucket bounds for JSON as C ints: from
  * [2G, 4G) on they wrap ({"min": -2147483648, "max": 0}); the shift count
@@ -123,7 +115,7 @@ void json_value(struct strbuf *sb, const struct value *v, uint64_t div)
 	case V_SUM:
 	case V_MIN:
 	case V_MAX:
-		json_int(sb, v->u, v->is_signed, div);
+		value_put_int(sb, v->u, v->is_signed, div);
 		break;
 	case V_STR:
 		json_string(sb, v->str.s ? v->str.s : "",
@@ -156,7 +148,7 @@ void json_value(struct strbuf *sb, const struct value *v, uint64_t div)
 		sb_puts(sb, " }");
 		break;
 	case V_AVG:
-		json_int(sb, (uint64_t)value_avg(v), true, div);
+		value_put_int(sb, (uint64_t)value_avg(v), true, div);
 		break;
 	case V_STATS:
 		sb_printf(sb,

@@ -105,14 +105,17 @@ size_t printf_parse(const char *fmt, struct printf_conv **out)
 
 void printf_buf(struct strbuf *sb, const uint8_t *b, size_t len, const char *conv)
 {
+	bool hex = !strcmp(conv, "rh");
+
+	if (!strcmp(conv, "r")) {
+		value_put_bytes(sb, b, len);
+		return;
+	}
 	for (size_t i = 0; i < len; i++) {
-		uint8_t c = b[i];
-		if (!strcmp(conv, "rh"))
-			sb_printf(sb, i ? " %02x" : "%02x", c);
-		else if (!strcmp(conv, "r") && c >= 0x20 && c <= 0x7e)
-			sb_putc(sb, (char)c);
+		if (hex)
+			sb_printf(sb, i ? " %02x" : "%02x", b[i]);
 		else
-			sb_printf(sb, "\\x%02x", c);
+			sb_printf(sb, "\\x%02x", b[i]);
 	}
 }
 

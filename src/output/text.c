@@ -25,36 +25,6 @@ static uint64_t div_or_one(uint64_t div)
 	return div ? div : 1;
 }
 
-/* decimal digits without printf: a 100,000-key map prints 200,000 numbers */
-static void put_u64(struct strbuf *sb, uint64_t u)
-{
-	char buf[20], *p = buf + sizeof(buf);
-
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	sb_putn(sb, p, (size_t)(buf + sizeof(buf) - p));
-}
-
-static void put_s64(struct strbuf *sb, int64_t i)
-{
-	if (i < 0) {
-		sb_putc(sb, '-');
-		put_u64(sb, -(uint64_t)i);
-	} else {
-		put_u64(sb, (uint64_t)i);
-	}
-}
-
-static void put_int(struct strbuf *sb, uint64_t u, bool is_signed, uint64_t div)
-{
-	if (is_signed)
-		put_s64(sb, (int64_t)u / (int64_t)div_or_one(div));
-	else
-		put_u64(sb, u / div_or_one(div));
-}
-
 void text_stack(struct strbuf *sb, const struct value *v, int indent)
 {
 	sb_putc(sb, '\n');
@@ -90,7 +60,7 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
 	case V_SUM:
 	case V_MIN:
 	case V_MAX:
-		put_int(sb, v->u, v->is_signed, div);
+		value_put_int(sb, v->u, v->is_signed, div);
 		break;
 	case V_STR:
 		/* a C string: it ends at its first NUL whatever the buffer size */
@@ -98,7 +68,7 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
 			sb_putn(sb, v->str.s, strnlen(v->str.s, v->str.len));
 		break;
 	case V_BUF:
-		printf_buf(sb, v->buf.bytes, v->buf.len, "r");
+		value_put_bytes(sb, v->buf.bytes, v->buf.len);
 		break;
 	case V_TUPLE:
 		sb_putc(sb, '(');
@@ -132,11 +102,10 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
 		text_stack(sb, v, stack_indent);
 		break;
 	case V_AVG:
-		put_int(sb, (uint64_t)value_avg(v), true, div);
+		value_put_int(sb, (uint64_t)value_avg(v), true, div);
 		break;
 	case V_STATS:
-		sb_printf(sb, "count %" PRIu64 ", average %" PRId64 ", total %" PRId64,
-			  v->stats.count, value_avg(v), v->stats.total);
+		value_put_stats(sb, v);
 		break;
 	case V_HIST:
 		text_hist(sb, &v->hist, div);
@@ -149,7 +118,7 @@ void text_value(struct strbuf *sb, const struct value *v, int stack_indent, uint
 void text_key_part(struct strbuf *sb, const struct value *v)
 {
 	if (v->kind == V_INT) {
-		put_s64(sb, v->i);
+		value_put_int(sb, v->u, true, 1);
 	} else if (v->kind == V_RECORD) {
 		/* a struct in a key is compact: @s[{.m=2,.n=3}] */
 		sb_putc(sb, '{');

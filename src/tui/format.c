@@ -2,7 +2,8 @@
  * format.c - values as short text for the dashboard.
  *
  * Keys are shown the way bpftrace prints them inside @m[...] (several keys
- * joined with ", ", strings unquoted); a stack key shows its leaf frame
+ * joined with ", ", strings unquoted); numbers, buffers and stats read as
+ * in the plain output (model/value_text.c); a stack key shows its leaf frame
  * first, callers after ';', so a narrow column still says where it was.
  * Numbers get squeezed into the columns they have: exact when they fit,
  * else 1.2K / 3.4M. The key text doubles as the identity of a row across
@@ -14,33 +15,6 @@
 #include <math.h>
 #include <string.h>
 
-/* by hand: a refresh formats every key of a map, 100,000 of them maybe */
-static void fmt_int(struct strbuf *sb, const struct value *v)
-{
-	char buf[24], *p = buf + sizeof(buf);
-	uint64_t u = v->u;
-	bool neg = v->is_signed && v->i < 0;
-
-	if (neg)
-		u = 0 - u;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (neg)
-		*--p = '-';
-	sb_putn(sb, p, (size_t)(buf + sizeof(buf) - p));
-}
-
-static void fmt_buf(struct strbuf *sb, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7f)
-			sb_putc(sb, (char)p[i]);
-		else
-			sb_printf(sb, "\\x%02x", p[i]);
-	}
-}
-
 static void fmt_inner(struct strbuf *sb, const struct value *v, bool top, bool as_key)
 {
 	switch (v->kind) {
@@ -51,13 +25,13 @@ static void fmt_inner(struct strbuf *sb, const struct value *v, bool top, bool a
 	case V_SUM:
 	case V_MIN:
 	case V_MAX:
-		fmt_int(sb, v);
+		value_put_int(sb, v->u, v->is_signed, 1);
 		break;
 	case V_STR:
 		sb_putn(sb, v->str.s, strnlen(v->str.s, v->str.len));
 		break;
 	case V_BUF:
-		fmt_buf(sb, v->buf.bytes, v->buf.len);
+		value_put_bytes(sb, v->buf.bytes, v->buf.len);
 		break;
 	case V_TUPLE:
 	case V_RECORD:
@@ -92,14 +66,10 @@ static void fmt_inner(struct strbuf *sb, const struct value *v, bool top, bool a
 		}
 		break;
 	case V_AVG:
-		sb_printf(sb, "%" PRId64,
-			  v->stats.count ? v->stats.total / (int64_t)v->stats.count : 0);
+		value_put_int(sb, (uint64_t)value_avg(v), true, 1);
 		break;
 	case V_STATS:
-		sb_printf(sb, "count %" PRIu64 ", average %" PRId64 ", total %" PRId64,
-			  v->stats.count,
-			  v->stats.count ? v->stats.total / (int64_t)v->stats.count : 0,
-			  v->stats.total);
+		value_put_stats(sb, v);
 		break;
 	case V_HIST:
 		sb_printf(sb, "hist(%" PRIu64 ")", hist_total(&v->hist));
@@ -128,7 +98,7 @@ bool entry_number(const struct value *v, double *out)
 		*out = v->is_signed ? (double)v->i : (double)v->u;
 		return true;
 	case V_AVG:
-		*out = v->stats.count ? (double)(v->stats.total / (int64_t)v->stats.count) : 0;
+		*out = (double)value_avg(v);
 		return true;
 	case V_STATS:
 		*out = (double)v->stats.count;
