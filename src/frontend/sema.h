@@ -183,11 +183,13 @@ bool sema_is_perf_kind(enum probe_kind k); /* profile, interval, software, hardw
 const struct type *sema_call(struct sema *s, struct node *n, struct node *assign_to, bool as_key);
 enum func sema_func_lookup(const char *name);
 const char *sema_func_name(enum func f);
+void sema_func_arity(enum func f, int *min, int *max); /* from the name table */
 /* sema_call_args.c */
 enum sema_want_ctx { WANT_MAP, WANT_NONE }; /* must / must not be assigned */
 int sema_nargs(struct node *call);
 struct node *sema_arg(struct node *call, int i);
-bool sema_check_arity(struct sema *s, struct node *n, const char *fn, int min, int max);
+/* the call's argument count against sema_func_arity, in bpftrace's words */
+bool sema_check_arity(struct sema *s, struct node *call);
 bool sema_want(struct sema *s, struct node *n, const char *fn, int i, enum type_kind k,
 	       bool literal);
 void sema_check_assignment(struct sema *s, struct node *n, const char *fn, struct node *to,

@@ -22,7 +22,7 @@
 static const struct {
 	const char *name;
 	enum func f;
-	int min, max; /* arity; -1 = unchecked here */
+	int min, max; /* how many arguments: sema_check_arity checks every call */
 } funcs[] = {
 	{"count", F_COUNT, 0, 0},
 	{"sum", F_SUM, 1, 1},
@@ -78,6 +78,18 @@ enum func sema_func_lookup(const char *name)
 		if (!strcmp(funcs[i].name, name))
 			return funcs[i].f;
 	return F_UNKNOWN;
+}
+
+void sema_func_arity(enum func f, int *min, int *max)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(funcs); i++) {
+		if (funcs[i].f == f) {
+			*min = funcs[i].min;
+			*max = funcs[i].max;
+			return;
+		}
+	}
+	BT_BUG("a function with no arity");
 }
 
 const char *sema_func_name(enum func f)
@@ -244,7 +256,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 	case F_DEBUGF:
 		type_args(s, n, 1);
 		sema_check_assignment(s, n, fn, to, as_key, WANT_NONE);
-		if (!sema_check_arity(s, n, fn, 1, 128))
+		if (!sema_check_arity(s, n))
 			return &t_none;
 		if (a0->kind != N_STR) {
 			sema_expr(s, a0);
@@ -263,7 +275,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		return &t_none;
 	case F_PRINT:
 		sema_check_assignment(s, n, fn, to, as_key, WANT_NONE);
-		if (!sema_check_arity(s, n, fn, 1, 3)) {
+		if (!sema_check_arity(s, n)) {
 			type_args(s, n, 0);
 			return &t_none;
 		}
@@ -305,7 +317,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 	case F_TIME:
 		sema_check_assignment(s, n, fn, to, as_key, WANT_NONE);
 		type_args(s, n, 0);
-		if (!sema_check_arity(s, n, fn, 0, 1))
+		if (!sema_check_arity(s, n))
 			return &t_none;
 		if (sema_nargs(n) == 1 && !sema_want(s, n, fn, 0, T_STR, true))
 			return &t_none;
@@ -315,14 +327,14 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		return &t_none;
 	case F_STRFTIME:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 2, 2) && sema_want(s, n, fn, 0, T_STR, true) &&
+		if (sema_check_arity(s, n) && sema_want(s, n, fn, 0, T_STR, true) &&
 		    sema_want(s, n, fn, 1, T_INT, false) && s->final)
 			n->u.call.fmt_id = sema_add_format(s, EV_TIME, a0->u.str.s, NULL);
 		return stype_simple(T_TIMESTAMP);
 	case F_JOIN:
 		sema_check_assignment(s, n, fn, to, as_key, WANT_NONE);
 		type_args(s, n, 0);
-		if (!sema_check_arity(s, n, fn, 1, 2))
+		if (!sema_check_arity(s, n))
 			return &t_none;
 		if (!stype_is_intlike(a0->type))
 			sema_err(s, n->span,
@@ -342,13 +354,13 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 	case F_EXIT:
 		sema_check_assignment(s, n, fn, to, as_key, WANT_NONE);
 		type_args(s, n, 0);
-		sema_check_arity(s, n, fn, 0, 0);
+		sema_check_arity(s, n);
 		return &t_none;
 	case F_CLEAR:
 	case F_ZERO:
 	case F_DELETE:
 		sema_check_assignment(s, n, fn, to, as_key, WANT_NONE);
-		if (!sema_check_arity(s, n, fn, 1, 1)) {
+		if (!sema_check_arity(s, n)) {
 			type_args(s, n, 0);
 			return &t_none;
 		}
@@ -366,7 +378,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 	case F_SIGNAL:
 		sema_check_assignment(s, n, fn, to, as_key, WANT_NONE);
 		type_args(s, n, 0);
-		if (!sema_check_arity(s, n, fn, 1, 1))
+		if (!sema_check_arity(s, n))
 			return &t_none;
 		if (a0->kind == N_STR) {
 			if (signal_num(a0->u.str.s) < 1)
@@ -383,7 +395,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 	case F_OVERRIDE:
 		sema_check_assignment(s, n, fn, to, as_key, WANT_NONE);
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 1))
+		if (sema_check_arity(s, n))
 			sema_want(s, n, fn, 0, T_INT, false);
 		if (k != PK_KPROBE)
 			sema_err(s, n->span, "%s can only be used with kprobes.", fn);
@@ -395,18 +407,18 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 	case F_KSYM:
 	case F_USYM:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 1) && !stype_is_intlike(a0->type))
+		if (sema_check_arity(s, n) && !stype_is_intlike(a0->type))
 			sema_err(s, n->span, "%s() expects an integer or pointer argument", fn);
 		return stype_simple(f == F_KSYM ? T_KSYM : T_USYM);
 	case F_KADDR:
 	case F_CGROUPID:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 1))
+		if (sema_check_arity(s, n))
 			sema_want(s, n, fn, 0, T_STR, true);
 		return &t_u64;
 	case F_UADDR:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 1) && sema_want(s, n, fn, 0, T_STR, true))
+		if (sema_check_arity(s, n) && sema_want(s, n, fn, 0, T_STR, true))
 			return uaddr_type(s, a0->u.str.s);
 		return stype_ptr(s, &t_s64, true);
 	case F_KSTACK:
@@ -414,7 +426,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		return sema_stack_call(s, n, f == F_KSTACK, fn);
 	case F_NTOP: {
 		type_args(s, n, 0);
-		if (!sema_check_arity(s, n, fn, 1, 2))
+		if (!sema_check_arity(s, n))
 			return stype_simple(T_INET);
 		struct node *ad = a0;
 		if (sema_nargs(n) == 2) {
@@ -431,12 +443,12 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 	}
 	case F_PTON:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 1) && sema_want(s, n, fn, 0, T_STR, true))
+		if (sema_check_arity(s, n) && sema_want(s, n, fn, 0, T_STR, true))
 			return pton_type(s, n, a0->u.str.s);
 		return &t_none;
 	case F_REG:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 1) && sema_want(s, n, fn, 0, T_STR, true)) {
+		if (sema_check_arity(s, n) && sema_want(s, n, fn, 0, T_STR, true)) {
 			static const char *const regs[] = {
 				"r15", "r14",     "r13", "r12", "bp",    "bx", "r11",
 				"r10", "r9",      "r8",  "ax",  "cx",    "dx", "si",
@@ -454,7 +466,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		return &t_u64;
 	case F_MACADDR:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 1)) {
+		if (sema_check_arity(s, n)) {
 			const struct type *at = a0->type;
 			if (at->kind != T_INT && at->kind != T_ARRAY && at->kind != T_PTR &&
 			    at->kind != T_STR)
@@ -471,7 +483,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		return stype_simple(T_MAC);
 	case F_STRNCMP:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 3, 3)) {
+		if (sema_check_arity(s, n)) {
 			sema_want(s, n, fn, 0, T_STR, false);
 			sema_want(s, n, fn, 1, T_STR, false);
 			if (sema_want(s, n, fn, 2, T_INT, true)) {
@@ -485,15 +497,14 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		return &t_u64;
 	case F_STRCONTAINS:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 2, 2)) {
+		if (sema_check_arity(s, n)) {
 			sema_want(s, n, fn, 0, T_STR, false);
 			sema_want(s, n, fn, 1, T_STR, false);
 		}
 		return &t_u64;
 	case F_PATH:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 1) && a0->type->kind != T_PTR &&
-		    a0->type->kind != T_RECORD)
+		if (sema_check_arity(s, n) && a0->type->kind != T_PTR && a0->type->kind != T_RECORD)
 			sema_err(s, n->span,
 				 "path() only supports pointer or record argument (%s provided)",
 				 sema_kname(a0->type));
@@ -505,7 +516,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 	case F_KPTR:
 	case F_UPTR:
 		type_args(s, n, 0);
-		if (!sema_check_arity(s, n, fn, 1, 1))
+		if (!sema_check_arity(s, n))
 			return &t_u64;
 		if (!stype_is_intlike(a0->type)) {
 			sema_err(s, n->span,
@@ -518,16 +529,16 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		return a0->type;
 	case F_SIZEOF:
 		type_args(s, n, 0);
-		sema_check_arity(s, n, fn, 1, 1);
+		sema_check_arity(s, n);
 		return &t_u64;
 	case F_STRERROR:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 1))
+		if (sema_check_arity(s, n))
 			sema_want(s, n, fn, 0, T_INT, false);
 		return stype_simple(T_STRERROR);
 	case F_BSWAP:
 		type_args(s, n, 0);
-		if (!sema_check_arity(s, n, fn, 1, 1))
+		if (!sema_check_arity(s, n))
 			return &t_u64;
 		if (a0->type->kind != T_INT) {
 			sema_err(s, n->span, "%s() only supports integer arguments (%s provided)",
@@ -537,7 +548,7 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		return stype_int(false, a0->type->size);
 	case F_CGROUP_PATH:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 2)) {
+		if (sema_check_arity(s, n)) {
 			sema_want(s, n, fn, 0, T_INT, false);
 			/* the filter travels as a string of the format table, like
 			 * strftime's format; its id goes in the value */
@@ -548,12 +559,12 @@ const struct type *sema_call(struct sema *s, struct node *n, struct node *to, bo
 		return stype_simple(T_CGROUP_PATH);
 	case F_UNWATCH:
 		type_args(s, n, 0);
-		if (sema_check_arity(s, n, fn, 1, 1))
+		if (sema_check_arity(s, n))
 			sema_want(s, n, fn, 0, T_INT, false);
 		return &t_none;
 	case F_SKBOUTPUT:
 		type_args(s, n, 0);
-		sema_check_arity(s, n, fn, 4, 4);
+		sema_check_arity(s, n);
 		return &t_u32;
 	case F_HAS_KEY:
 	case F_LEN:

@@ -28,40 +28,30 @@ struct node *sema_arg(struct node *n, int i)
 	return a;
 }
 
-bool sema_check_arity(struct sema *s, struct node *n, const char *fn, int min, int max)
+/* bpftrace 0.17's words: "count() requires no arguments (1 provided)",
+ * "str() requires at least one argument (0 provided)", "print() takes up
+ * to 3 arguments (4 provided)" */
+bool sema_check_arity(struct sema *s, struct node *n)
 {
-	int k = sema_nargs(n);
+	const char *fn = n->u.call.name, *rule;
+	int k = sema_nargs(n), min, max, want;
 
-	if (min == max && k != min) {
-		if (min == 0)
-			sema_err(s, n->span, "%s() requires no arguments (%d provided)", fn, k);
-		else if (min == 1)
-			sema_err(s, n->span, "%s() requires one argument (%d provided)", fn, k);
-		else
-			sema_err(s, n->span, "%s() requires %d arguments (%d provided)", fn, min,
-				 k);
-		return false;
-	}
-	if (k < min) {
-		if (min == 1)
-			sema_err(s, n->span, "%s() requires at least one argument (%d provided)",
-				 fn, k);
-		else
-			sema_err(s, n->span, "%s() requires at least %d arguments (%d provided)",
-				 fn, min, k);
-		return false;
-	}
-	if (k > max) {
-		if (max == 0)
-			sema_err(s, n->span, "%s() requires no arguments (%d provided)", fn, k);
-		else if (max == 1)
-			sema_err(s, n->span, "%s() takes up to one argument (%d provided)", fn, k);
-		else
-			sema_err(s, n->span, "%s() takes up to %d arguments (%d provided)", fn, max,
-				 k);
-		return false;
-	}
-	return true;
+	sema_func_arity(n->u.call.fn, &min, &max);
+	if (min == max && k != min)
+		rule = "requires", want = min;
+	else if (k < min)
+		rule = "requires at least", want = min;
+	else if (k > max)
+		rule = "takes up to", want = max;
+	else
+		return true;
+	if (want == 0)
+		sema_err(s, n->span, "%s() requires no arguments (%d provided)", fn, k);
+	else if (want == 1)
+		sema_err(s, n->span, "%s() %s one argument (%d provided)", fn, rule, k);
+	else
+		sema_err(s, n->span, "%s() %s %d arguments (%d provided)", fn, rule, want, k);
+	return false;
 }
 
 /* check_arg: kind of argument i, optionally a literal */
@@ -134,51 +124,35 @@ bool sema_is_map_arg(struct sema *s, struct node *n, const char *fn, bool keyed_
 	return true;
 }
 
+/* each aggregation's map kind and value type; sum, min and max are signed
+ * as their argument is, the others always or never */
+static const struct {
+	enum func f;
+	enum map_agg agg;
+	enum type_kind tk;
+	bool arg_sign, is_signed;
+} aggs[] = {
+	{F_COUNT, AGG_COUNT, T_COUNT, false, true}, {F_SUM, AGG_SUM, T_SUM, true, false},
+	{F_MIN, AGG_MIN, T_MIN, true, false},       {F_MAX, AGG_MAX, T_MAX, true, false},
+	{F_AVG, AGG_AVG, T_AVG, false, true},       {F_STATS, AGG_STATS, T_STATS, false, true},
+	{F_HIST, AGG_HIST, T_HIST, false, false},   {F_LHIST, AGG_LHIST, T_LHIST, false, false},
+};
+
 const struct type *sema_agg_call(struct sema *s, struct node *n, enum func f, const char *fn,
 				 struct node *to)
 {
-	enum map_agg kind = AGG_COUNT;
-	enum type_kind tk = T_COUNT;
+	size_t ai = 0;
+	enum map_agg kind;
 	const struct type *vt = NULL;
 	bool sgn = false;
 
+	while (ai < ARRAY_SIZE(aggs) - 1 && aggs[ai].f != f)
+		ai++; /* anything else: lhist */
+	kind = aggs[ai].agg;
 	sema_check_assignment(s, n, fn, to, false, WANT_MAP);
-	switch (f) {
-	case F_COUNT:
-		break;
-	case F_SUM:
-		kind = AGG_SUM, tk = T_SUM;
-		break;
-	case F_MIN:
-		kind = AGG_MIN, tk = T_MIN;
-		break;
-	case F_MAX:
-		kind = AGG_MAX, tk = T_MAX;
-		break;
-	case F_AVG:
-		kind = AGG_AVG, tk = T_AVG;
-		break;
-	case F_STATS:
-		kind = AGG_STATS, tk = T_STATS;
-		break;
-	case F_HIST:
-		kind = AGG_HIST, tk = T_HIST;
-		break;
-	default:
-		kind = AGG_LHIST, tk = T_LHIST;
-		break;
-	}
-	if (f != F_COUNT &&
-	    sema_check_arity(s, n, fn, f == F_LHIST ? 4 : 1, f == F_LHIST ? 4 : 1)) {
-		if (sema_want(s, n, fn, 0, T_INT, false))
-			sgn = sema_arg(n, 0)->type->is_signed;
-	} else if (f == F_COUNT) {
-		sema_check_arity(s, n, fn, 0, 0);
-	}
-	if (f == F_SUM || f == F_MIN || f == F_MAX)
-		vt = stype_agg(s, tk, sgn);
-	else
-		vt = stype_agg(s, tk, f == F_AVG || f == F_STATS || f == F_COUNT);
+	if (sema_check_arity(s, n) && f != F_COUNT && sema_want(s, n, fn, 0, T_INT, false))
+		sgn = sema_arg(n, 0)->type->is_signed;
+	vt = stype_agg(s, aggs[ai].tk, aggs[ai].arg_sign ? sgn : aggs[ai].is_signed);
 	if (f == F_LHIST && sema_nargs(n) == 4) {
 		int64_t mn, mx, st;
 		bool ok = true;
@@ -238,7 +212,7 @@ const struct type *sema_stack_call(struct sema *s, struct node *n, bool kernel, 
 	int k = sema_nargs(n);
 	struct node *a0 = sema_arg(n, 0), *lim = NULL;
 
-	if (!sema_check_arity(s, n, fn, 0, 2))
+	if (!sema_check_arity(s, n))
 		return stype_stack(s, kernel, mode, (uint32_t)limit);
 	if (k >= 1 && a0->kind == N_BUILTIN && a0->u.builtin.name &&
 	    (!strcmp(a0->u.builtin.name, "bpftrace") || !strcmp(a0->u.builtin.name, "perf") ||
@@ -325,7 +299,7 @@ const struct type *sema_str_call(struct sema *s, struct node *n)
 	uint32_t max = s->opts && s->opts->strlen_max ? s->opts->strlen_max : 64;
 	struct node *a = sema_arg(n, 0);
 
-	if (!sema_check_arity(s, n, "str", 1, 2))
+	if (!sema_check_arity(s, n))
 		return stype_str(s, max);
 	param_suffix(s, a);
 	/* str($N): the parameter's text; folded in the final pass only, so
@@ -383,7 +357,7 @@ const struct type *sema_buf_call(struct sema *s, struct node *n)
 	struct node *a = sema_arg(n, 0);
 	uint32_t size = max;
 
-	if (!sema_check_arity(s, n, "buf", 1, 2))
+	if (!sema_check_arity(s, n))
 		return stype_buf(s, max);
 	const struct type *t = sema_expr(s, a);
 	if (t->kind != T_INT && t->kind != T_STR && t->kind != T_PTR && t->kind != T_ARRAY &&
