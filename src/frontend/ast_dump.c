@@ -7,7 +7,8 @@
  * probespec.c split out of it. Strings are printed quoted with C escapes so
  * that every line is plain printable text. The format is ours and stable:
  * golden tests in tests/parse depend on it, so change it only together
- * with tests/parse/regen.sh and a review of the diffs.
+ * with tests/parse/regen.sh and a review of the diffs. The text of a binary
+ * operator (ast_binop_str) is shared with -d types and sema's messages.
  */
 #include "frontend.h"
 
@@ -19,6 +20,11 @@ static const char *const binop_text[] = {
 	[OP_EQ] = "==",  [OP_NE] = "!=",   [OP_LT] = "<",   [OP_LE] = "<=",  [OP_GT] = ">",
 	[OP_GE] = ">=",  [OP_LAND] = "&&", [OP_LOR] = "||",
 };
+
+const char *ast_binop_str(enum binop op)
+{
+	return binop_text[op];
+}
 
 static const char *const unop_text[] = {
 	[OP_NEG] = "-",
@@ -125,7 +131,7 @@ static void dump_expr_line(FILE *f, const struct node *n)
 		fputs("param: $#", f);
 		break;
 	case N_BINOP:
-		fprintf(f, "binop: %s", binop_text[n->u.binop.op]);
+		fprintf(f, "binop: %s", ast_binop_str(n->u.binop.op));
 		break;
 	case N_UNOP:
 		fprintf(f, "unop: %s", unop_text[n->u.unop.op]);
@@ -228,7 +234,7 @@ static void dump_node(FILE *f, const struct node *n, int depth)
 	case N_ASSIGN:
 		dump_indent(f, depth);
 		if (n->u.assign.compound)
-			fprintf(f, "assign: %s=\n", binop_text[n->u.assign.op]);
+			fprintf(f, "assign: %s=\n", ast_binop_str(n->u.assign.op));
 		else
 			fputs("assign: =\n", f);
 		dump_node(f, n->u.assign.lhs, depth + 1);

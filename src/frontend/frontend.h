@@ -354,6 +354,7 @@ int sema_run(struct ast *ast, const struct bt_opts *opts, struct arena *a, struc
 
 /* ast_dump.c */
 void ast_dump(const struct ast *ast, FILE *f);
+const char *ast_binop_str(enum binop op); /* "+", "<<", "&&" ... */
 
 /* sema.c, sema_*.c: names, types, maps, formats and probe expansion.
  *

@@ -32,18 +32,6 @@ static void dump_list(const struct node_list *l, int depth, FILE *f)
 		dump_node(n, depth, f);
 }
 
-static const char *binop_name(enum binop op)
-{
-	static const char *const s[] = {
-		[OP_ADD] = "+",   [OP_SUB] = "-",  [OP_MUL] = "*", [OP_DIV] = "/",
-		[OP_MOD] = "%",   [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^",
-		[OP_SHL] = "<<",  [OP_SHR] = ">>", [OP_EQ] = "==", [OP_NE] = "!=",
-		[OP_LT] = "<",    [OP_LE] = "<=",  [OP_GT] = ">",  [OP_GE] = ">=",
-		[OP_LAND] = "&&", [OP_LOR] = "||",
-	};
-	return s[op];
-}
-
 static void dump_node(const struct node *n, int depth, FILE *f)
 {
 	char b[256];
@@ -83,7 +71,7 @@ static void dump_node(const struct node *n, int depth, FILE *f)
 		fprintf(f, "var $%s #%d", n->u.var.name, n->u.var.var_id);
 		break;
 	case N_BINOP:
-		fprintf(f, "%s", binop_name(n->u.binop.op));
+		fprintf(f, "%s", ast_binop_str(n->u.binop.op));
 		break;
 	case N_UNOP:
 		fprintf(f, "unop %d", (int)n->u.unop.op);
@@ -115,7 +103,7 @@ static void dump_node(const struct node *n, int depth, FILE *f)
 		dump_node(n->u.expr_stmt.expr, depth + 1, f);
 		return;
 	case N_ASSIGN:
-		fprintf(f, "%s=\n", n->u.assign.compound ? binop_name(n->u.assign.op) : "");
+		fprintf(f, "%s=\n", n->u.assign.compound ? ast_binop_str(n->u.assign.op) : "");
 		dump_node(n->u.assign.lhs, depth + 1, f);
 		dump_node(n->u.assign.rhs, depth + 1, f);
 		return;

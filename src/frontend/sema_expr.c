@@ -17,18 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *op_str(enum binop op)
-{
-	static const char *const s[] = {
-		[OP_ADD] = "+",   [OP_SUB] = "-",  [OP_MUL] = "*", [OP_DIV] = "/",
-		[OP_MOD] = "%",   [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^",
-		[OP_SHL] = "<<",  [OP_SHR] = ">>", [OP_EQ] = "==", [OP_NE] = "!=",
-		[OP_LT] = "<",    [OP_LE] = "<=",  [OP_GT] = ">",  [OP_GE] = ">=",
-		[OP_LAND] = "&&", [OP_LOR] = "||",
-	};
-	return s[op];
-}
-
 static const char *unop_str(enum unop op)
 {
 	switch (op) {
@@ -240,7 +228,7 @@ static const struct type *var_read(struct sema *s, struct node *n)
 static struct span op_span(struct sema *s, struct node *n)
 {
 	const char *txt = s->d->src ? s->d->src->text : NULL;
-	const char *op = op_str(n->u.binop.op);
+	const char *op = ast_binop_str(n->u.binop.op);
 	size_t len = strlen(op);
 	struct span sp = n->span;
 
@@ -314,7 +302,7 @@ static void int_warnings(struct sema *s, struct node *n, const struct type *l, c
 			sema_warn(s, op_span(s, n),
 				  "signed operands for '%s' can lead to undefined behavior (cast "
 				  "to unsigned to silence warning)",
-				  op_str(op));
+				  ast_binop_str(op));
 	}
 }
 
@@ -331,7 +319,7 @@ static const struct type *binop(struct sema *s, struct node *n)
 		if (!stype_is_intlike(l) || !stype_is_intlike(r))
 			sema_err(s, sp,
 				 "The %s operator can not be used on expressions of types %s, %s",
-				 op_str(op), sema_tname(s, l), sema_tname(s, r));
+				 ast_binop_str(op), sema_tname(s, l), sema_tname(s, r));
 		return n->type = &t_u64;
 	}
 	if (l->kind == T_PTR || r->kind == T_PTR) {
@@ -343,7 +331,7 @@ static const struct type *binop(struct sema *s, struct node *n)
 		if (op == OP_ADD && r->kind == T_PTR && l->kind == T_INT)
 			return n->type = r;
 		sema_err(s, sp, "The %s operator can not be used on expressions of types %s, %s",
-			 op_str(op), sema_tname(s, l), sema_tname(s, r));
+			 ast_binop_str(op), sema_tname(s, l), sema_tname(s, r));
 		return n->type = &t_u64;
 	}
 	if (l->kind == T_INT && r->kind == T_INT) {
@@ -355,7 +343,7 @@ static const struct type *binop(struct sema *s, struct node *n)
 	}
 	if (l->kind != r->kind) {
 		sema_err(s, span_join(n->u.binop.lhs->span, n->u.binop.rhs->span),
-			 "Type mismatch for '%s': comparing '%s' with '%s'", op_str(op),
+			 "Type mismatch for '%s': comparing '%s' with '%s'", ast_binop_str(op),
 			 sema_tname(s, l), sema_tname(s, r));
 		return n->type = &t_u64;
 	}
@@ -363,7 +351,8 @@ static const struct type *binop(struct sema *s, struct node *n)
 		/* compared bytewise: integer elements of one size, one count */
 		const struct type *le = l->elem, *re = r->elem;
 		if (op != OP_EQ && op != OP_NE)
-			sema_err(s, sp, "The %s operator cannot be used on arrays.", op_str(op));
+			sema_err(s, sp, "The %s operator cannot be used on arrays.",
+				 ast_binop_str(op));
 		else if (l->count != r->count)
 			sema_err(s, sp, "Only arrays of same size support comparison operators.");
 		else if (!le || !re || le->kind != T_INT || re->kind != T_INT ||
@@ -374,13 +363,13 @@ static const struct type *binop(struct sema *s, struct node *n)
 	}
 	if (op != OP_EQ && op != OP_NE)
 		sema_err(s, sp, "The %s operator can not be used on expressions of types %s, %s",
-			 op_str(op), sema_tname(s, l), sema_tname(s, r));
+			 ast_binop_str(op), sema_tname(s, l), sema_tname(s, r));
 	else if (l->kind != T_STR && l->kind != T_BUF && l->kind != T_ARRAY && l->kind != T_KSYM &&
 		 l->kind != T_USYM && l->kind != T_PROBE && l->kind != T_USERNAME &&
 		 l->kind != T_INET && l->kind != T_MAC && l->kind != T_KSTACK &&
 		 l->kind != T_USTACK)
 		sema_err(s, sp, "The %s operator can not be used on expressions of types %s, %s",
-			 op_str(op), sema_tname(s, l), sema_tname(s, r));
+			 ast_binop_str(op), sema_tname(s, l), sema_tname(s, r));
 	return n->type = &t_u64;
 }
 
