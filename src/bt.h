@@ -200,6 +200,8 @@ const char *type_str(const struct type *t, char *buf, size_t len); /* "unsigned 
 void type_fmt(const struct type *t, struct strbuf *sb);              /* the same, appended */
 bool type_equal(const struct type *a, const struct type *b);
 bool type_is_map_value_kind(const struct type *t); /* T_COUNT .. T_LHIST */
+/* the built-in integer of 1, 2, 4 or 8 bytes (&t_s32 ...); NULL for other sizes */
+const struct type *type_int(bool is_signed, uint32_t size);
 
 /* Options from the command line, passed down by main. */
 enum output_format {

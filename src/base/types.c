@@ -22,6 +22,21 @@ INT_TYPE(t_s32, 4, true, "int32");
 INT_TYPE(t_s64, 8, true, "int64");
 const struct type t_none = {.kind = T_NONE, .name = "none"};
 
+const struct type *type_int(bool is_signed, uint32_t size)
+{
+	switch (size) {
+	case 1:
+		return is_signed ? &t_s8 : &t_u8;
+	case 2:
+		return is_signed ? &t_s16 : &t_u16;
+	case 4:
+		return is_signed ? &t_s32 : &t_u32;
+	case 8:
+		return is_signed ? &t_s64 : &t_u64;
+	}
+	return NULL;
+}
+
 static const char *const simple_names[] = {
 	[T_NONE] = "none",
 	[T_CTX] = "ctx",

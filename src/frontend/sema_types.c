@@ -32,16 +32,9 @@ SIMPLE(t_strerror, T_STRERROR, 8, 8);
 
 const struct type *stype_int(bool is_signed, uint32_t size)
 {
-	switch (size) {
-	case 1:
-		return is_signed ? &t_s8 : &t_u8;
-	case 2:
-		return is_signed ? &t_s16 : &t_u16;
-	case 4:
-		return is_signed ? &t_s32 : &t_u32;
-	default:
-		return is_signed ? &t_s64 : &t_u64;
-	}
+	const struct type *t = type_int(is_signed, size);
+
+	return t ? t : is_signed ? &t_s64 : &t_u64;
 }
 
 const struct type *stype_simple(enum type_kind k)

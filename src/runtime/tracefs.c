@@ -263,21 +263,6 @@ bool tracefs_is_rel_loc(const struct type *t)
 	return t == &rel_loc_type;
 }
 
-static const struct type *int_by_size(uint32_t size, bool is_signed)
-{
-	switch (size) {
-	case 1:
-		return is_signed ? &t_s8 : &t_u8;
-	case 2:
-		return is_signed ? &t_s16 : &t_u16;
-	case 4:
-		return is_signed ? &t_s32 : &t_u32;
-	case 8:
-		return is_signed ? &t_s64 : &t_u64;
-	}
-	return NULL;
-}
-
 /* C base types and common kernel typedefs, for pointees (whose size the
  * format file does not give). Anything else goes to BTF when we have it. */
 static const struct {
@@ -478,8 +463,8 @@ static const struct type *field_type(struct kbtf *kb, struct arena *a, const str
 	}
 	if (strchr(ct, '*'))
 		return ptr_type(kb, a, ct);
-	if (int_by_size(f->size, f->is_signed))
-		return int_by_size(f->size, f->is_signed);
+	if (type_int(f->is_signed, f->size))
+		return type_int(f->is_signed, f->size);
 	/* a struct passed by value (rare): raw bytes */
 	t = arena_alloc(a, sizeof(*t));
 	t->kind = T_ARRAY;
