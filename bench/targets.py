@@ -73,6 +73,27 @@ TUI_TARGETS = [
 ]
 
 
+def met(value, op, bound):
+    """whether VALUE meets the goal `OP BOUND`: yes, NO, or n/a unmeasured"""
+    if value is None:
+        return "n/a"
+    return "yes" if (value <= bound if op == "<=" else value >= bound) else "NO"
+
+
+def table(title, columns, rows):
+    """print TITLE and the markdown table of ROWS, (measured, line) pairs,
+    unless nothing in it was measured; True when it was printed"""
+    if all(b is None for b, _ in rows):
+        return False
+    print(title)
+    print()
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for _, row in rows:
+        print(row)
+    return True
+
+
 def issue3():
     rows = []
     for name, metric, unit, base, op, bound in TARGETS:
@@ -90,17 +111,11 @@ def issue3():
         else:
             rtxt = "n/a" if ratio is None else f"{ratio:.2f}x"
             goal = f"{op} {bound:g}x {'floor' if base == 'floor' else ref}"
-        met = "n/a" if ratio is None else ("yes" if (ratio <= bound if op == "<=" else
-                                                    ratio >= bound) else "NO")
-        rows.append((b, f"| {name} | {fmt(a)} | {fmt(b)} | {fmt(fl)} | {rtxt} | {goal} | {met} |"))
-    if all(b is None for b, _ in rows):
+        ok = met(ratio, op, bound)
+        rows.append((b, f"| {name} | {fmt(a)} | {fmt(b)} | {fmt(fl)} | {rtxt} | {goal} | {ok} |"))
+    if not table("Issue 3 (the tracer):", ["target", ref, new, "floor", "ratio", "goal", "met"],
+                 rows):
         return
-    print("Issue 3 (the tracer):")
-    print()
-    print(f"| target | {ref} | {new} | floor | ratio | goal | met |")
-    print("|---|---|---|---|---|---|---|")
-    for _, row in rows:
-        print(row)
     lost = med(new, "printf comm==sysloop, max load: events lost (reported) /s")
     resends = med(new, "printf unfiltered, max load: SIGINT resends needed")
     print()
@@ -115,21 +130,11 @@ def issue6():
     for name, metric, unit, op, bound, ref_metric in TUI_TARGETS:
         a = med(ref, ref_metric) if ref_metric else None
         b = med(new, metric)
-        if op is None:
-            rows.append((b, f"| {name} | {fmt(a)} | {fmt(b)} | (none) | - |"))
-            continue
-        met = "n/a" if b is None else ("yes" if (b <= bound if op == "<=" else b >= bound)
-                                        else "NO")
-        rows.append((b, f"| {name} | {fmt(a)} | {fmt(b)} | {op} {bound:g} {unit} | {met} |"))
-    if all(b is None for b, _ in rows):
-        return
-    print("Issue 6 (the dashboard):")
-    print()
-    print(f"| target | {ref} | {new} | goal | met |")
-    print("|---|---|---|---|---|")
-    for _, row in rows:
-        print(row)
-    print()
+        goal = "(none)" if op is None else f"{op} {bound:g} {unit}"
+        ok = "-" if op is None else met(b, op, bound)
+        rows.append((b, f"| {name} | {fmt(a)} | {fmt(b)} | {goal} | {ok} |"))
+    if table("Issue 6 (the dashboard):", ["target", ref, new, "goal", "met"], rows):
+        print()
 
 
 issue3()
