@@ -52,6 +52,25 @@ progs_gone() {
 	done
 	return 1
 }
+# after check_restored NAME: the programs IDS seen while it ran are gone;
+# fails NAME (and returns 1) when none was seen or one is still loaded
+progs_released() {
+	local name=$1 ids=$2
+	if [ -z "$ids" ]; then
+		fail "$name" "no BPF program seen while running"
+	elif ! progs_gone "$ids"; then
+		fail "$name" "BPF programs still loaded: $ids"
+	else
+		return 0
+	fi
+	return 1
+}
+# q to the dashboard in session S (run dir DIR), wait for it, drop S
+quit_session() {
+	tm send-keys -t "$1" q
+	wait_done "$2" >/dev/null
+	tm kill-session -t "$1" 2>/dev/null
+}
 # wait until the dashboard shows a table or histogram
 wait_screen() {
 	for _ in $(seq 200); do
@@ -135,14 +154,9 @@ else
 			fail real-key-clear "ttload $v1 then $v2 after c"
 		fi
 		tm send-keys -t l4 q
-		if check_restored real-lesson4-q-restores l4 "$R/l4"; then
-			if [ -z "$ids" ]; then
-				fail real-lesson4-q-restores "no BPF program seen while running"
-			elif progs_gone "$ids"; then
-				pass real-lesson4-q-restores
-			else
-				fail real-lesson4-q-restores "BPF programs still loaded: $ids"
-			fi
+		if check_restored real-lesson4-q-restores l4 "$R/l4" &&
+			progs_released real-lesson4-q-restores "$ids"; then
+			pass real-lesson4-q-restores
 		fi
 	fi
 	tm kill-session -t l4 2>/dev/null
@@ -183,8 +197,8 @@ else
 		fi
 		ids=$(progs_of "$(cat "$R/l5/pid")")
 		tm send-keys -t l5 C-c
-		if check_restored real-lesson5-ctrl-c l5 "$R/l5"; then
-			if [ -n "$ids" ] && progs_gone "$ids"; then pass real-lesson5-ctrl-c; else fail real-lesson5-ctrl-c "programs: '$ids' still loaded or none seen"; fi
+		if check_restored real-lesson5-ctrl-c l5 "$R/l5" && progs_released real-lesson5-ctrl-c "$ids"; then
+			pass real-lesson5-ctrl-c
 		fi
 	fi
 	tm kill-session -t l5 2>/dev/null
@@ -206,9 +220,7 @@ else
 	else
 		fail real-printed-map-panel "no printed panel within 10 s"
 	fi
-	tm send-keys -t pr q
-	wait_done "$R/pr" >/dev/null
-	tm kill-session -t pr 2>/dev/null
+	quit_session pr "$R/pr"
 
 	# ---- themes: --theme NAME from themes/ next to the binary; a bad file -----
 	start th 100 25 "$R/th" "$TT" --theme light -e "$L4"
@@ -222,9 +234,7 @@ else
 	else
 		fail real-theme-option "dashboard did not come up"
 	fi
-	tm send-keys -t th q
-	wait_done "$R/th" >/dev/null
-	tm kill-session -t th 2>/dev/null
+	quit_session th "$R/th"
 	start tb 100 25 "$R/tb" "$TT" --theme "$ROOT/tests/tui/bad.theme" -e "$L4"
 	if wait_screen tb '^KEY'; then
 		if cap tb | grep -q 'bad.theme:3: warning: unknown colour role'; then
@@ -235,17 +245,15 @@ else
 	else
 		fail real-theme-bad-warns "dashboard did not come up"
 	fi
-	tm send-keys -t tb q
-	wait_done "$R/tb" >/dev/null
-	tm kill-session -t tb 2>/dev/null
+	quit_session tb "$R/tb"
 
 	# ---- SIGTERM, and the program's own exit() with --print-on-exit ----------
 	start st 100 25 "$R/st" "$TT" -e "$L4"
 	if wait_screen st '^KEY'; then
 		ids=$(progs_of "$(cat "$R/st/pid")")
 		kill -TERM "$(cat "$R/st/pid")"
-		if check_restored real-sigterm st "$R/st"; then
-			if [ -n "$ids" ] && progs_gone "$ids"; then pass real-sigterm; else fail real-sigterm "programs: '$ids' still loaded or none seen"; fi
+		if check_restored real-sigterm st "$R/st" && progs_released real-sigterm "$ids"; then
+			pass real-sigterm
 		fi
 	else
 		fail real-sigterm "dashboard did not come up"
@@ -255,10 +263,8 @@ else
 	start ex 100 25 "$R/ex" "$TT" --print-on-exit -e "$L4 interval:s:3 { exit(); }"
 	if wait_screen ex '^KEY'; then
 		ids=$(progs_of "$(cat "$R/ex/pid")")
-		if check_restored real-exit-restores ex "$R/ex"; then
-			if [ -z "$ids" ] || ! progs_gone "$ids"; then
-				fail real-exit-restores "programs: '$ids' still loaded or none seen"
-			elif ! cap ex | grep -q '^@\[.*\]: [0-9]'; then
+		if check_restored real-exit-restores ex "$R/ex" && progs_released real-exit-restores "$ids"; then
+			if ! cap ex | grep -q '^@\[.*\]: [0-9]'; then
 				fail real-exit-restores "no --print-on-exit map dump after the screen"
 			else
 				pass real-exit-restores
@@ -303,8 +309,8 @@ else
 		if check_restored real-child-quit ch "$R/ch"; then
 			if [ -z "$cpid" ] || [ -n "$(pgrep -s "$cpid")" ]; then
 				fail real-child-quit "the command's session is still there (or none seen): $cpid"
-			elif [ -z "$ids" ] || ! progs_gone "$ids"; then
-				fail real-child-quit "programs: '$ids' still loaded or none seen"
+			elif ! progs_released real-child-quit "$ids"; then
+				true # failed: it says why
 			elif ! cap ch | grep -q '^ttchild out 40$'; then
 				fail real-child-quit "the command's lines not printed after the screen closed"
 			else
