@@ -152,36 +152,36 @@ static int pump(struct stream *s)
 
 static void on_alarm(int sig) { (void)sig; }
 
-/* state letter of /proc/PID/stat, 0 if unknown */
-static char proc_state(pid_t pid)
+/* /proc/PID/WHAT into buf (NUL-terminated); 0 if it cannot be read */
+static int read_proc(pid_t pid, const char *what, char *buf, size_t size)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	ssize_t n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;
+	return 1;
+}
+
+/* state letter of /proc/PID/stat, 0 if unknown */
+static char proc_state(pid_t pid)
+{
+	char buf[512];
+	if (!read_proc(pid, "stat", buf, sizeof(buf)))
+		return 0;
 	char *p = strrchr(buf, ')');
 	return p && p[1] == ' ' ? p[2] : 0;
 }
 
 static int in_epoll(pid_t pid)
 {
-	char path[64], buf[128];
-	snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	return strstr(buf, "epoll") != NULL;
+	char buf[128];
+	return read_proc(pid, "wchan", buf, sizeof(buf)) && strstr(buf, "epoll") != NULL;
 }
 
 int main(int argc, char **argv)
