@@ -45,6 +45,18 @@ static struct span lex_span(size_t lo, size_t hi)
 	return s;
 }
 
+/* a token whose text is the source from lo to hi */
+static struct token lex_text_token(struct lexer *l, enum token_kind kind, size_t lo, size_t hi)
+{
+	struct token t = {0};
+
+	t.kind = kind;
+	t.span = lex_span(lo, hi);
+	t.sval = arena_strndup(l->arena, l->src->text + lo, hi - lo);
+	t.slen = hi - lo;
+	return t;
+}
+
 static struct token lex_error(struct lexer *l, size_t lo, size_t hi, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -253,11 +265,8 @@ static struct token lex_number(struct lexer *l)
 	if (!ok)
 		return lex_error(l, lo, i, "integer literal is too large: %.*s", (int)(i - lo),
 				 l->src->text + lo);
-	t.kind = TK_INT;
-	t.span = lex_span(lo, i);
+	t = lex_text_token(l, TK_INT, lo, i);
 	t.ival = v;
-	t.sval = arena_strndup(l->arena, l->src->text + lo, i - lo);
-	t.slen = i - lo;
 	return t;
 }
 
@@ -392,12 +401,8 @@ struct token lex_next(struct lexer *l)
 		size_t i = lo;
 		while (is_ident_char(lex_at(l, i)))
 			i++;
-		t.kind = TK_IDENT;
-		t.span = lex_span(lo, i);
-		t.sval = arena_strndup(l->arena, l->src->text + lo, i - lo);
-		t.slen = i - lo;
 		l->pos = i;
-		return t;
+		return lex_text_token(l, TK_IDENT, lo, i);
 	}
 	if (c == '$') {
 		size_t i = lo + 1;
@@ -475,7 +480,6 @@ struct token lex_next(struct lexer *l)
  */
 struct token lex_attach_point(struct lexer *l)
 {
-	struct token t = {0};
 	size_t lo, i;
 	bool colon = false, quote = false;
 
@@ -511,18 +515,13 @@ struct token lex_attach_point(struct lexer *l)
 	if (quote)
 		return lex_error(l, lo, i, "unterminated string");
 	l->pos = i;
-	t.kind = TK_ATTACH;
-	t.span = lex_span(lo, i);
-	t.sval = arena_strndup(l->arena, l->src->text + lo, i - lo);
-	t.slen = i - lo;
-	return t;
+	return lex_text_token(l, TK_ATTACH, lo, i);
 }
 
 /* A preprocessor line from '#' to the end of the line, with backslash-newline
  * continuations. */
 struct token lex_pp_line(struct lexer *l)
 {
-	struct token t = {0};
 	size_t lo, i;
 
 	lex_skip_space(l);
@@ -537,18 +536,13 @@ struct token lex_pp_line(struct lexer *l)
 		i++;
 	}
 	l->pos = i;
-	t.kind = TK_INCLUDE;
-	t.span = lex_span(lo, i);
-	t.sval = arena_strndup(l->arena, l->src->text + lo, i - lo);
-	t.slen = i - lo;
-	return t;
+	return lex_text_token(l, TK_INCLUDE, lo, i);
 }
 
 /* Called after a '{': the raw text up to the matching '}', which is left
  * for lex_next. Nested braces, strings and comments are skipped over. */
 struct token lex_braced_body(struct lexer *l)
 {
-	struct token t = {0};
 	size_t lo = l->pos, i = l->pos;
 	int depth = 0;
 
@@ -583,9 +577,5 @@ struct token lex_braced_body(struct lexer *l)
 		i++;
 	}
 	l->pos = i;
-	t.kind = TK_STRING;
-	t.span = lex_span(lo, i);
-	t.sval = arena_strndup(l->arena, l->src->text + lo, i - lo);
-	t.slen = i - lo;
-	return t;
+	return lex_text_token(l, TK_STRING, lo, i);
 }
