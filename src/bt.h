@@ -49,6 +49,11 @@ struct vec {
 };
 void vec_push(struct vec *v, void *item);
 void vec_free(struct vec *v); /* frees the array, not the items */
+/* qsort/bsearch comparison of char * items */
+int vec_strcmp(const void *a, const void *b);
+/* sorts the string items from index first on and drops repeats (freeing
+ * them when owned); returns how many stay from first on */
+size_t vec_sort_unique(struct vec *v, size_t first, bool owned);
 #define vec_foreach(v, i) for (size_t i = 0; i < (v)->len; i++)
 
 /* strbuf.c: a growable NUL-terminated byte string (may hold NULs too). */

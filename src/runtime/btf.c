@@ -544,16 +544,11 @@ const struct type *kbtf_raw_tp_proto(struct kbtf *kb, struct arena *a, const cha
 	return proto_record(kb, a, r, proto, 1, NULL);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Push names (pointers into BTF, valid while kb is open) of every FUNC, or
  * of every raw tracepoint (btf_trace_ prefix removed), sorted, unique. */
 static void list_names(struct kbtf *kb, bool raw_tps, struct vec *out)
 {
-	size_t first = out->len, w;
+	size_t first = out->len;
 	int nb;
 
 	load_modules(kb);
@@ -577,13 +572,7 @@ static void list_names(struct kbtf *kb, bool raw_tps, struct vec *out)
 			vec_push(out, (void *)name);
 		}
 	}
-	if (out->len > first) /* items may be NULL: qsort's pointer must not be */
-		qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
-	w = first;
-	for (size_t i = first; i < out->len; i++)
-		if (w == first || strcmp(out->items[w - 1], out->items[i]))
-			out->items[w++] = out->items[i];
-	out->len = w;
+	vec_sort_unique(out, first, false);
 }
 
 void kbtf_list_funcs(struct kbtf *kb, struct vec *out)
@@ -594,7 +583,7 @@ void kbtf_list_funcs(struct kbtf *kb, struct vec *out)
 
 void kbtf_list_funcs_mod(struct kbtf *kb, int max_args, struct vec *out)
 {
-	size_t first = out->len, w;
+	size_t first = out->len;
 
 	if (!kb)
 		return;
@@ -615,17 +604,8 @@ void kbtf_list_funcs_mod(struct kbtf *kb, int max_args, struct vec *out)
 			vec_push(out, xasprintf("%s:%s", mod, btf__name_by_offset(b, t->name_off)));
 		}
 	}
-	if (out->len > first) /* items may be NULL: qsort's pointer must not be */
-		qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
 	/* a static function may have several FUNC entries: list it once */
-	w = first;
-	for (size_t i = first; i < out->len; i++) {
-		if (w > first && !strcmp(out->items[w - 1], out->items[i]))
-			free(out->items[i]);
-		else
-			out->items[w++] = out->items[i];
-	}
-	out->len = w;
+	vec_sort_unique(out, first, true);
 }
 
 void kbtf_list_raw_tps(struct kbtf *kb, struct vec *out)

@@ -328,28 +328,16 @@ bool elf_cache_sym_by_vaddr(struct elf_cache *c, const char *path, uint64_t vadd
 	return true;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int elf_cache_funcs(struct elf_cache *c, const char *path, struct vec *out)
 {
 	struct elf_file *f = elf_cache_get(c, path);
-	size_t first = out->len, w;
+	size_t first = out->len;
 
 	if (!f)
 		return access(path, R_OK) ? -errno : -ENOEXEC;
 	for (size_t i = 0; i < f->nsyms; i++)
 		vec_push(out, (void *)f->syms[i].name);
-	if (out->len > first) /* items may be NULL: qsort's pointer must not be */
-		qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
-	w = first;
-	for (size_t i = first; i < out->len; i++)
-		if (w == first || strcmp(out->items[w - 1], out->items[i]))
-			out->items[w++] = out->items[i];
-	out->len = w;
-	return (int)(w - first);
+	return (int)vec_sort_unique(out, first, false);
 }
 
 int elf_cache_func(struct elf_cache *c, const char *path, const char *name, uint64_t *file_off,

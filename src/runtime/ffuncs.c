@@ -26,11 +26,6 @@ struct ffuncs {
 	struct vec mods;  /* "module:func", xmalloc'd, of the module lines */
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct ffuncs *ffuncs_load(void)
 {
 	struct ffuncs *ff = xcalloc(1, sizeof(*ff));
@@ -57,7 +52,7 @@ struct ffuncs *ffuncs_load(void)
 		vec_push(&ff->names, line);
 	}
 	if (ff->names.len) /* qsort's pointer must not be NULL */
-		qsort(ff->names.items, ff->names.len, sizeof(void *), cmp_str);
+		qsort(ff->names.items, ff->names.len, sizeof(void *), vec_strcmp);
 	return ff;
 }
 
@@ -77,7 +72,7 @@ int ffuncs_has(const struct ffuncs *ff, const char *func)
 {
 	if (ff->err)
 		return ff->err;
-	return bsearch(&func, ff->names.items, ff->names.len, sizeof(void *), cmp_str) != NULL;
+	return bsearch(&func, ff->names.items, ff->names.len, sizeof(void *), vec_strcmp) != NULL;
 }
 
 int ffuncs_list(const struct ffuncs *ff, struct vec *out)
@@ -110,14 +105,14 @@ int ffuncs_list_mod(const struct ffuncs *ff, const char *mglob, struct vec *out)
 		free(mod);
 	}
 	if (modf.len) /* qsort's pointer must not be NULL */
-		qsort(modf.items, modf.len, sizeof(void *), cmp_str);
+		qsort(modf.items, modf.len, sizeof(void *), vec_strcmp);
 	/* the kernel's own: the names no module line has */
 	if (glob_match(mglob, "vmlinux"))
 		for (size_t i = 0; i < ff->names.len; i++) {
 			const char *f = ff->names.items[i];
 
 			if ((!i || strcmp(ff->names.items[i - 1], f)) &&
-			    !bsearch(&f, modf.items, modf.len, sizeof(void *), cmp_str))
+			    !bsearch(&f, modf.items, modf.len, sizeof(void *), vec_strcmp))
 				vec_push(out, xasprintf("vmlinux:%s", f));
 		}
 	vec_free(&modf);

@@ -85,11 +85,6 @@ int tracefs_read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int tracefs_tp_glob(const char *category, const char *event, struct vec *out)
 {
 	const char *root = tracefs_path();
@@ -115,19 +110,8 @@ int tracefs_tp_glob(const char *category, const char *event, struct vec *out)
 			vec_push(out, xasprintf("%s:%s", line, colon + 1));
 	}
 	free(text);
-	if (out->len > first) /* items may be NULL: qsort's pointer must not be */
-		qsort(out->items + first, out->len - first, sizeof(void *), cmp_str);
-	/* available_events has no duplicates, but be safe: drop adjacent ones */
-	size_t w = first;
-	for (size_t i = first; i < out->len; i++) {
-		if (w > first && !strcmp(out->items[w - 1], out->items[i])) {
-			free(out->items[i]);
-			continue;
-		}
-		out->items[w++] = out->items[i];
-	}
-	out->len = w;
-	return (int)(w - first);
+	/* available_events has no duplicates, but be safe */
+	return (int)vec_sort_unique(out, first, true);
 }
 
 bool tracefs_tp_exists(const char *category, const char *event)

@@ -300,11 +300,6 @@ int theme_load(struct theme *th, const char *name, struct strbuf *warn)
 	return -ENOENT;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void add_name(struct vec *names, const char *n)
 {
 	vec_foreach(names, i)
@@ -337,5 +332,5 @@ void theme_list(struct vec *names)
 	}
 	/* "default" stays first, the rest alphabetical */
 	if (names->len > 2)
-		qsort(names->items + 1, names->len - 1, sizeof(void *), cmp_str);
+		qsort(names->items + 1, names->len - 1, sizeof(void *), vec_strcmp);
 }
