@@ -22,6 +22,7 @@
  * from the load error (attach_load_hint), not from here.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -152,6 +153,22 @@ int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *p
 	if (rt->kmulti && rt->kmulti[i] > 1) {
 		*consumed = rt->kmulti[i];
 		return attach_multi(rt, p, rt->kmulti[i], prog);
+	}
+	/* the kernel would place func+offset past the function's end, inside
+	 * whatever function follows: refuse it, as bpftrace does when it
+	 * knows the size (kallsyms bounds it here) */
+	if (p->offset && !in_module(p)) {
+		if (!rt->syms)
+			rt->syms = syms_new();
+		uint64_t size = syms_kernel_size(rt->syms, p->func);
+
+		if (size && p->offset >= size) {
+			fprintf(stderr,
+				"ERROR: %s: Offset outside the function bounds ('%s' size is "
+				"%" PRIu64 ")\n",
+				p->name, p->func, size);
+			return -ERANGE;
+		}
 	}
 	/* libbpf takes "module:func" for module functions */
 	if (in_module(p))

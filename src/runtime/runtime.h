@@ -196,6 +196,9 @@ bool syms_user(struct syms *s, int pid, uint64_t addr, const char **name, uint64
 /* symbols.c, more: kaddr(): the address of a kernel symbol, 0 if none;
  * the ELF cache inside s, for uprobe resolution in the same context. */
 uint64_t syms_kernel_addr(struct syms *s, const char *name);
+/* the bytes from a kernel symbol to the next one above it (an upper bound
+ * of its function's size), 0 if unknown */
+uint64_t syms_kernel_size(struct syms *s, const char *name);
 struct elf_cache *syms_elf_cache(struct syms *s);
 /* the file mapped at addr in pid (after syms_user looked there), as
  * /proc/PID/maps names it, for ustack(perf); NULL if unknown */

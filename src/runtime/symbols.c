@@ -171,6 +171,25 @@ uint64_t syms_kernel_addr(struct syms *s, const char *name)
 	return 0;
 }
 
+uint64_t syms_kernel_size(struct syms *s, const char *name)
+{
+	uint64_t addr = syms_kernel_addr(s, name);
+	size_t lo = 0, hi = s->nksyms;
+
+	if (!addr)
+		return 0;
+	/* the first symbol above it bounds it (alignment padding included) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->ksyms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nksyms ? s->ksyms[lo].addr - addr : 0;
+}
+
 static int load_pid_maps(struct pid_maps *pm, int pid)
 {
 	char path[64], *p, *line;
