@@ -299,24 +299,30 @@ static Elf64_Sym *obj_symtab(struct bobj *o, uint32_t *nsym)
 	return NULL;
 }
 
-static bool rel_usable(const struct bobj *o, const Elf64_Shdr *r)
+/* Section i as the relocations of a code section: their entries (*n of
+ * them) and that section (*s); NULL when it is not one. */
+static Elf64_Rel *code_rels(struct bobj *o, uint32_t i, struct bsec **s, size_t *n)
 {
-	return r->sh_type == SHT_REL && r->sh_info < o->nsec && r->sh_offset % 8 == 0 &&
-	       r->sh_entsize == sizeof(Elf64_Rel);
+	const Elf64_Shdr *r = &o->sh[i];
+
+	if (r->sh_type != SHT_REL || r->sh_info >= o->nsec || r->sh_offset % 8 ||
+	    r->sh_entsize != sizeof(Elf64_Rel) || !o->secs[r->sh_info].in)
+		return NULL;
+	*s = &o->secs[r->sh_info];
+	*n = r->sh_size / sizeof(Elf64_Rel);
+	return (Elf64_Rel *)(o->buf + r->sh_offset);
 }
 
 static void mark_relocated(struct bobj *o)
 {
 	for (uint32_t i = 0; i < o->nsec; i++) {
-		Elf64_Shdr *r = &o->sh[i];
 		struct bsec *s;
-		Elf64_Rel *rel;
+		size_t n;
+		Elf64_Rel *rel = code_rels(o, i, &s, &n);
 
-		if (!rel_usable(o, r) || !o->secs[r->sh_info].in)
+		if (!rel)
 			continue;
-		s = &o->secs[r->sh_info];
-		rel = (Elf64_Rel *)(o->buf + r->sh_offset);
-		for (size_t k = 0; k < r->sh_size / sizeof(*rel); k++)
+		for (size_t k = 0; k < n; k++)
 			if (rel[k].r_offset / INSN_SZ < s->n)
 				s->has_rel[rel[k].r_offset / INSN_SZ] = 1;
 	}
@@ -349,15 +355,13 @@ static void fix_relocations(struct bobj *o, const Elf64_Sym *syms, uint32_t nsym
 			    const uint64_t *oldval)
 {
 	for (uint32_t i = 0; i < o->nsec; i++) {
-		Elf64_Shdr *r = &o->sh[i];
 		struct bsec *s;
-		Elf64_Rel *rel;
+		size_t n;
+		Elf64_Rel *rel = code_rels(o, i, &s, &n);
 
-		if (!rel_usable(o, r) || !o->secs[r->sh_info].in)
+		if (!rel)
 			continue;
-		s = &o->secs[r->sh_info];
-		rel = (Elf64_Rel *)(o->buf + r->sh_offset);
-		for (size_t k = 0; k < r->sh_size / sizeof(*rel); k++) {
+		for (size_t k = 0; k < n; k++) {
 			uint64_t at = rel[k].r_offset / INSN_SZ;
 			uint32_t sym = (uint32_t)ELF64_R_SYM(rel[k].r_info);
 

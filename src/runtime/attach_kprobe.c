@@ -158,9 +158,7 @@ int attach_kprobe(struct rt *rt, const struct bt_probe *p, struct bpf_program *p
 	 * whatever function follows: refuse it, as bpftrace does when it
 	 * knows the size (kallsyms bounds it here) */
 	if (p->offset && !in_module(p)) {
-		if (!rt->syms)
-			rt->syms = syms_new();
-		uint64_t size = syms_kernel_size(rt->syms, p->func);
+		uint64_t size = syms_kernel_size(rt_syms(rt), p->func);
 
 		if (size && p->offset >= size) {
 			fprintf(stderr,
@@ -235,32 +233,38 @@ static bool fentry_refused(int err)
 	"the kernel refused this program (fentry works here: the verifier's log above "   \
 	"says why; with no reason given, this function cannot be traced by fentry)"
 
+/* An fentry program's load error: no such function, no fentry at all, or
+ * (with the log) this program or target refused. */
+static const char *fentry_hint(int err, bool *show_log, const char *no_func,
+			       const char *no_fentry)
+{
+	if (err == -ESRCH || err == -ENOENT)
+		return no_func;
+	if (fentry_refused(err))
+		return no_fentry;
+	*show_log = true;
+	return err == -EINVAL ? FENTRY_TARGET_HINT : NULL;
+}
+
 const char *attach_load_hint(const struct bt_probe *p, int err, bool *show_log)
 {
 	*show_log = false;
 	switch (p->kind) {
 	case PK_FENTRY:
 	case PK_FEXIT:
-		if (err == -ESRCH || err == -ENOENT)
-			return "no such kernel function in BTF; tracetop -l 'fentry:*' lists "
-			       "what exists";
-		if (fentry_refused(err))
-			return "this kernel refuses to load fentry/fexit programs (no BPF "
-			       "trampolines); a tracepoint or rawtracepoint may work";
-		*show_log = true;
-		return err == -EINVAL ? FENTRY_TARGET_HINT : NULL;
+		return fentry_hint(err, show_log,
+				   "no such kernel function in BTF; tracetop -l 'fentry:*' lists "
+				   "what exists",
+				   "this kernel refuses to load fentry/fexit programs (no BPF "
+				   "trampolines); a tracepoint or rawtracepoint may work");
 	case PK_KPROBE:
 	case PK_KRETPROBE:
-		if (p->as_fentry) {
-			if (err == -ESRCH || err == -ENOENT)
-				return "no such kernel function in BTF (this kernel has no "
-				       "kprobes: the kprobe runs as fentry)";
-			if (fentry_refused(err))
-				return "this kernel has no kprobes, and it refuses to load the "
-				       "fentry program that would stand in for this kprobe";
-			*show_log = true;
-			return err == -EINVAL ? FENTRY_TARGET_HINT : NULL;
-		}
+		if (p->as_fentry)
+			return fentry_hint(err, show_log,
+					   "no such kernel function in BTF (this kernel has no "
+					   "kprobes: the kprobe runs as fentry)",
+					   "this kernel has no kprobes, and it refuses to load the "
+					   "fentry program that would stand in for this kprobe");
 		if ((err == -EPERM || err == -EINVAL) && !kfeat_kprobes())
 			return "this kernel cannot load kprobe programs (CONFIG_KPROBES or "
 			       "CONFIG_BPF_EVENTS is off); a tracepoint may work";

@@ -87,7 +87,7 @@ static void set_strf(struct arena *a, struct value *out, const char *fmt, ...)
 	set_str(a, out, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-static struct syms *syms_of(struct rt *rt)
+struct syms *rt_syms(struct rt *rt)
 {
 	if (!rt->syms)
 		rt->syms = syms_new();
@@ -100,8 +100,8 @@ static const char *frame_name(struct rt *rt, struct arena *a, bool user, int pid
 {
 	const char *name;
 	uint64_t off;
-	bool ok = user ? syms_user(syms_of(rt), pid, addr, &name, &off)
-		       : syms_kernel(syms_of(rt), addr, &name, &off);
+	bool ok = user ? syms_user(rt_syms(rt), pid, addr, &name, &off)
+		       : syms_kernel(rt_syms(rt), addr, &name, &off);
 
 	/* unknown: the address in hex, as bpftrace prints it ("0" for 0) */
 	if (!ok)
@@ -139,7 +139,7 @@ static void decode_stack(struct rt *rt, struct arena *a, const struct type *t, c
 		out->stack.frames[i] = frame_name(rt, a, user, pid, ips[i], true);
 		/* ustack(perf), as bpftrace: "sym+off (/path/of/the/binary)" */
 		if (user && t->stack_mode == STACK_PERF &&
-		    (mod = syms_user_module(syms_of(rt), pid, ips[i])))
+		    (mod = syms_user_module(rt_syms(rt), pid, ips[i])))
 			out->stack.frames[i] =
 				arena_printf(a, "%s (%s)", out->stack.frames[i], mod);
 	}

@@ -171,6 +171,8 @@ int maps_zero(struct rt *rt, size_t idx);
 /* decode.c: BPF bytes of a type -> a model value, allocated in a */
 void decode_value(struct rt *rt, struct arena *a, const struct type *t, const uint8_t *bytes,
 		  struct value *out);
+/* the run's symbol tables (kallsyms, ELF), made on first use */
+struct syms *rt_syms(struct rt *rt);
 
 /* cgroup.c: cgroup_path()'s text, "name:/path,..." (heap); filter may be NULL */
 char *rt_cgroup_path(uint64_t id, const char *filter);

@@ -134,14 +134,11 @@ static int load_kallsyms(struct syms *s)
 	return s->kerr < 0 ? s->kerr : 0;
 }
 
-bool syms_kernel(struct syms *s, uint64_t addr, const char **name, uint64_t *off)
+/* the index of the first symbol above addr (nksyms if none) */
+static size_t ksym_above(const struct syms *s, uint64_t addr)
 {
-	size_t lo = 0, hi;
+	size_t lo = 0, hi = s->nksyms;
 
-	if (load_kallsyms(s))
-		return false;
-	/* last symbol with sym.addr <= addr (first of its address group) */
-	hi = s->nksyms;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -150,6 +147,17 @@ bool syms_kernel(struct syms *s, uint64_t addr, const char **name, uint64_t *off
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+bool syms_kernel(struct syms *s, uint64_t addr, const char **name, uint64_t *off)
+{
+	size_t lo;
+
+	if (load_kallsyms(s))
+		return false;
+	/* last symbol with sym.addr <= addr (first of its address group) */
+	lo = ksym_above(s, addr);
 	if (!lo)
 		return false;
 	lo--;
@@ -174,20 +182,13 @@ uint64_t syms_kernel_addr(struct syms *s, const char *name)
 uint64_t syms_kernel_size(struct syms *s, const char *name)
 {
 	uint64_t addr = syms_kernel_addr(s, name);
-	size_t lo = 0, hi = s->nksyms;
+	size_t next;
 
 	if (!addr)
 		return 0;
 	/* the first symbol above it bounds it (alignment padding included) */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->ksyms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < s->nksyms ? s->ksyms[lo].addr - addr : 0;
+	next = ksym_above(s, addr);
+	return next < s->nksyms ? s->ksyms[next].addr - addr : 0;
 }
 
 static int load_pid_maps(struct pid_maps *pm, int pid)
